@@ -1,0 +1,1 @@
+"""Calls and contact with families: built by its own issue on top of the foundation."""

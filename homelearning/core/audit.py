@@ -1,0 +1,56 @@
+"""Writing the audit log. Services call `audit()` for every sensitive action or view."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+
+from homelearning.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from homelearning.people.models import School, User
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(
+    *,
+    action: str,
+    actor: User | None,
+    school: School | None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    target_type = target_code = target_label = ""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_code = str(getattr(target, "code", None) or target.pk)
+        target_label = str(target)[:200]
+    actor_label = ""
+    if actor is not None and actor.is_authenticated:
+        actor_label = actor.email
+    else:
+        actor = None
+    return AuditEvent.objects.create(
+        school=school,
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        target_type=target_type,
+        target_code=target_code,
+        target_label=target_label,
+        ip=client_ip(request) if request is not None else None,
+        details=details or {},
+    )

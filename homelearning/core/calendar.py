@@ -1,0 +1,91 @@
+"""The school calendar: is a date a school day, and which are the next school days?
+
+A school day is a weekday inside one of the school's terms that is neither an
+England and Wales bank holiday nor one of the school's INSET days or planned
+closures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+from homelearning.core.models import NonSchoolDay, Term
+from homelearning.people.models import School
+
+# Never look further than this for "the next N school days": a summer holiday is
+# six weeks, so a year covers any real calendar and stops a runaway loop when no
+# terms have been entered.
+_HORIZON_DAYS = 366
+
+
+@lru_cache(maxsize=16)
+def _bank_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def bank_holiday_name(day: datetime.date) -> str | None:
+    return _bank_holidays(day.year).get(day)
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """A school's calendar for a range of dates, loaded in two queries."""
+
+    terms: tuple[tuple[datetime.date, datetime.date], ...]
+    closed: frozenset[datetime.date]
+
+    @classmethod
+    def load(cls, school: School, start: datetime.date, end: datetime.date) -> SchoolCalendar:
+        terms = tuple(
+            Term.objects.filter(school=school, last_day__gte=start, first_day__lte=end)
+            .order_by("first_day")
+            .values_list("first_day", "last_day")
+        )
+        closed = frozenset(
+            NonSchoolDay.objects.filter(school=school, date__range=(start, end)).values_list("date", flat=True)
+        )
+        return cls(terms=terms, closed=closed)
+
+    def is_school_day(self, day: datetime.date) -> bool:
+        if day.weekday() >= 5 or day in self.closed or bank_holiday_name(day):
+            return False
+        return any(first <= day <= last for first, last in self.terms)
+
+
+def is_school_day(school: School, day: datetime.date) -> bool:
+    return SchoolCalendar.load(school, day, day).is_school_day(day)
+
+
+def school_days_between(school: School, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Every school day from start to end, both included."""
+    if end < start:
+        return []
+    calendar = SchoolCalendar.load(school, start, end)
+    return [d for d in _days(start, end) if calendar.is_school_day(d)]
+
+
+def next_school_days(school: School, start: datetime.date, count: int) -> list[datetime.date]:
+    """The first `count` school days on or after `start` (fewer if the calendar runs out)."""
+    if count <= 0:
+        return []
+    end = start + datetime.timedelta(days=_HORIZON_DAYS)
+    calendar = SchoolCalendar.load(school, start, end)
+    found: list[datetime.date] = []
+    for day in _days(start, end):
+        if calendar.is_school_day(day):
+            found.append(day)
+            if len(found) == count:
+                break
+    return found
+
+
+def _days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += datetime.timedelta(days=1)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from homelearning.core.models import OutboundEmail
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(label="Who (email contains)", required=False, max_length=254)
+    action = forms.CharField(label="Action (starts with)", required=False, max_length=80)
+    target = forms.CharField(label="Record (name or code)", required=False, max_length=200)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The 'From' date must be on or before the 'To' date.")
+        return data
+
+
+class EmailFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Show", required=False, choices=[("", "All emails"), *OutboundEmail.Status.choices]
+    )

@@ -1,0 +1,88 @@
+"""Queueing email. Every message is stored, then sent by a background task."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from homelearning.core.models import OutboundEmail
+from homelearning.core.errors import InvalidTransition
+from homelearning.people.models import School
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    kind: str,
+    school: School | None = None,
+    body_html: str = "",
+    from_email: str | None = None,
+    reply_to: str = "",
+    is_secret: bool = False,
+) -> OutboundEmail:
+    """Store an email and send it once the surrounding transaction commits."""
+    from homelearning.core.tasks import send_email
+
+    with transaction.atomic():
+        email = OutboundEmail.objects.create(
+            school=school,
+            kind=kind,
+            to=to,
+            subject=subject[:250],
+            body_text=body_text,
+            body_html=body_html,
+            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            reply_to=reply_to,
+            is_secret=is_secret,
+        )
+        # The job row is written in the same transaction: both exist, or neither.
+        send_email.enqueue(email_id=email.pk)
+    return email
+
+
+def email_queue_template(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, object],
+    kind: str,
+    school: School | None = None,
+    from_email: str | None = None,
+    reply_to: str = "",
+    is_secret: bool = False,
+) -> OutboundEmail:
+    """Render `<template>_subject.txt`, `<template>.txt` and (if present) `<template>.html`, then queue."""
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body_text = render_to_string(f"{template}.txt", context)
+    try:
+        body_html = render_to_string(f"{template}.html", context)
+    except Exception:  # noqa: BLE001 - an HTML part is optional
+        body_html = ""
+    return email_queue(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        kind=kind,
+        school=school,
+        from_email=from_email,
+        reply_to=reply_to,
+        is_secret=is_secret,
+    )
+
+
+def email_retry(*, email: OutboundEmail) -> OutboundEmail:
+    """Queue a failed email again (the office, after fixing an address or the mail server)."""
+    from homelearning.core.tasks import send_email
+
+    with transaction.atomic():
+        updated = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.FAILED).update(
+            status=OutboundEmail.Status.QUEUED, attempts=0, failed_at=None
+        )
+        if updated != 1:
+            raise InvalidTransition("Only a failed email can be sent again.")
+        send_email.enqueue(email_id=email.pk)
+    return OutboundEmail.objects.get(pk=email.pk)

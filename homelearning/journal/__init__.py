@@ -1,0 +1,1 @@
+"""Work and feedback: built by its own issue on top of the foundation."""

@@ -1,0 +1,1 @@
+"""Daily learning plans: built by its own issue on top of the foundation."""

@@ -1,0 +1,1 @@
+"""Live sessions: built by its own issue on top of the foundation."""

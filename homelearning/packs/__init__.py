@@ -1,0 +1,1 @@
+"""Paper learning packs: built by its own issue on top of the foundation."""

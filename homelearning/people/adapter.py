@@ -1,0 +1,65 @@
+"""How django-allauth fits the school: no self sign-up, email through our queue, staff on school domains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest, HttpResponse
+
+from homelearning.core.mail import email_queue
+from homelearning.people.models import Carer, School, Staff, User
+
+# Emails that carry a secret (a sign-in code, a reset link): removed from the outbox after sending.
+_SECRET_TEMPLATES = {"account/email/login_code", "account/email/password_reset_key", "account/email/unknown_account"}
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # The school creates every account (staff, and carers from its records).
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        user = context.get("user")
+        if template_prefix == "account/email/login_code" and isinstance(user, User) and _is_staff(user):
+            # Staff sign in with their password (and authenticator app); a code would skip it.
+            template_prefix = "account/email/staff_use_password"
+        request = context.get("request") or getattr(self, "request", None)
+        ctx: dict[str, Any] = {"email": email, "request": request, "current_site": None}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = str(content)
+        email_queue(
+            school=_school_of(user) if isinstance(user, User) else None,
+            to=email,
+            subject=str(message.subject),
+            body_text=str(message.body),
+            body_html=html,
+            kind=template_prefix.replace("account/email/", "account."),
+            is_secret=template_prefix in _SECRET_TEMPLATES,
+        )
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        from homelearning.core.audit import audit
+
+        audit(action="account.login", actor=user, school=_school_of(user), target=user, request=request)
+        return super().post_login(request, user, **kwargs)
+
+    def format_email_subject(self, subject: str) -> str:
+        return subject
+
+
+def _is_staff(user: User) -> bool:
+    return Staff.objects.filter(user=user, is_active=True).exists()
+
+
+def _school_of(user: User) -> School | None:
+    """The school whose office should see this person's account emails and sign-ins."""
+    staff = Staff.objects.filter(user=user, is_active=True).select_related("school").first()
+    if staff is not None:
+        return staff.school
+    carer = Carer.objects.filter(user=user).select_related("school").first()
+    return carer.school if carer is not None else None

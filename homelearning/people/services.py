@@ -1,0 +1,233 @@
+"""Every write in the people app. Keyword-only, typed, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from homelearning.core.audit import audit
+from homelearning.core.errors import ServiceError
+from homelearning.people.models import (
+    Carer,
+    ClassStaff,
+    PolicyVersion,
+    Pupil,
+    PupilCarer,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+    StaffRole,
+    User,
+    YearGroup,
+)
+
+DEFAULT_YEAR_GROUPS = ("Reception", "Year 1", "Year 2")
+
+
+def _user_for_email(email: str) -> User:
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email)
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def school_create(
+    *,
+    name: str,
+    urn: str,
+    office_email: str,
+    staff_email_domains: Iterable[str],
+    address: str = "",
+    office_phone: str = "",
+    website: str = "",
+    year_groups: Iterable[str] = DEFAULT_YEAR_GROUPS,
+    by: User | None = None,
+) -> School:
+    """A school with its policy figures at the policy's defaults and its year groups."""
+    domains = sorted({d.strip().lower().lstrip("@") for d in staff_email_domains if d.strip()})
+    if not domains:
+        raise ServiceError("A school needs at least one email domain for its staff accounts.")
+    school = School(
+        name=name,
+        urn=urn,
+        office_email=office_email,
+        staff_email_domains=domains,
+        address=address,
+        office_phone=office_phone,
+        website=website,
+    )
+    school.full_clean()
+    school.save()
+    PolicyVersion.objects.create(school=school, created_by=by)
+    for position, year_name in enumerate(year_groups):
+        YearGroup.objects.create(school=school, name=year_name, position=position)
+    audit(action="school.create", actor=by, school=school, target=school)
+    return school
+
+
+@transaction.atomic
+def policy_version_publish(*, school: School, by: User, changes: dict[str, object]) -> PolicyVersion:
+    """Put new policy figures in force. The previous version is kept, no longer in force."""
+    current = PolicyVersion.objects.select_for_update().get(school=school, in_force=True)
+    new = PolicyVersion.objects.get(pk=current.pk)
+    new.pk = None
+    new.id = None  # type: ignore[assignment]
+    new.created_by = by
+    new.created_at = datetime.datetime.now(tz=datetime.UTC)
+    for field, value in changes.items():
+        setattr(new, field, value)
+    new.full_clean(exclude=["school", "created_by"], validate_unique=False, validate_constraints=False)
+    if new.review_date <= new.policy_date:
+        raise ServiceError("The review date must be after the policy date.")
+    retired = PolicyVersion.objects.filter(pk=current.pk, in_force=True).update(in_force=False)
+    if retired != 1:
+        raise ServiceError("Someone else changed the policy at the same time. Please try again.")
+    new.in_force = True
+    new.save()
+    changed = {f: str(v) for f, v in changes.items() if getattr(current, f) != v}
+    audit(action="policy.publish", actor=by, school=school, target=new, details={"changed": changed})
+    return new
+
+
+@transaction.atomic
+def class_create(*, school: School, year_group: YearGroup, name: str, email: str = "") -> SchoolClass:
+    if year_group.school_id != school.pk:
+        raise ServiceError("That year group belongs to another school.")
+    school_class = SchoolClass(school=school, year_group=year_group, name=name, email=email)
+    school_class.full_clean()
+    school_class.save()
+    return school_class
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    school: School,
+    email: str,
+    first_name: str,
+    surname: str,
+    roles: Iterable[str],
+    title: str = "",
+    password: str | None = None,
+    by: User | None = None,
+) -> Staff:
+    """A staff account on one of the school's email domains, holding the given roles."""
+    email = email.strip().lower()
+    if not school.allows_staff_email(email):
+        raise ServiceError(
+            f"Staff sign in with a school email address ({', '.join('@' + d for d in school.staff_email_domains)})."
+        )
+    role_set = set(roles)
+    unknown = role_set - set(Role.values)
+    if unknown or not role_set:
+        raise ServiceError("Choose at least one role from the list.")
+    user = _user_for_email(email)
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if Staff.objects.filter(school=school, user=user).exists():
+        raise ServiceError("That person is already on the staff of this school.")
+    staff = Staff.objects.create(school=school, user=user, title=title, first_name=first_name, surname=surname)
+    StaffRole.objects.bulk_create(StaffRole(staff=staff, role=r) for r in sorted(role_set))
+    audit(action="staff.create", actor=by, school=school, target=staff, details={"roles": sorted(role_set)})
+    return staff
+
+
+@transaction.atomic
+def class_staff_assign(*, school_class: SchoolClass, staff: Staff, kind: str) -> ClassStaff:
+    if staff.school_id != school_class.school_id:
+        raise ServiceError("That member of staff works at another school.")
+    link, _ = ClassStaff.objects.update_or_create(school_class=school_class, staff=staff, defaults={"kind": kind})
+    return link
+
+
+@transaction.atomic
+def pupil_create(
+    *,
+    school_class: SchoolClass,
+    legal_first_name: str,
+    surname: str,
+    date_of_birth: datetime.date,
+    preferred_first_name: str = "",
+    upn: str | None = None,
+    send_status: str = Pupil.Send.NONE,
+    has_social_worker: bool = False,
+    has_device: bool = True,
+    has_internet: bool = True,
+    by: User | None = None,
+) -> Pupil:
+    pupil = Pupil(
+        school=school_class.school,
+        school_class=school_class,
+        legal_first_name=legal_first_name,
+        preferred_first_name=preferred_first_name,
+        surname=surname,
+        date_of_birth=date_of_birth,
+        upn=upn or None,
+        send_status=send_status,
+        has_social_worker=has_social_worker,
+        has_device=has_device,
+        has_internet=has_internet,
+    )
+    try:
+        pupil.full_clean()
+    except ValidationError as exc:
+        raise ServiceError("; ".join(exc.messages)) from None
+    pupil.save()
+    audit(action="pupil.create", actor=by, school=pupil.school, target=pupil)
+    return pupil
+
+
+@transaction.atomic
+def carer_link(
+    *,
+    pupil: Pupil,
+    first_name: str,
+    surname: str,
+    email: str,
+    relationship: str,
+    phone: str = "",
+    title: str = "",
+    parental_responsibility: bool = True,
+    priority: int = 1,
+    is_primary: bool = False,
+    by: User | None = None,
+) -> PupilCarer:
+    """Link a carer (found by email within the school, else created) to a pupil.
+
+    A carer with an email address gets a login (no password: they sign in with a
+    code sent to that address).
+    """
+    email = email.strip().lower()
+    carer = Carer.objects.filter(school=pupil.school, email=email).first() if email else None
+    if carer is None:
+        carer = Carer(school=pupil.school, first_name=first_name, surname=surname, email=email, phone=phone, title=title)
+        try:
+            carer.full_clean()
+        except ValidationError as exc:
+            raise ServiceError("; ".join(exc.messages)) from None
+        if email:
+            carer.user = _user_for_email(email)
+        carer.save()
+    if is_primary:
+        PupilCarer.objects.filter(pupil=pupil, is_primary=True).update(is_primary=False)
+    link, _ = PupilCarer.objects.update_or_create(
+        pupil=pupil,
+        carer=carer,
+        defaults={
+            "relationship": relationship,
+            "parental_responsibility": parental_responsibility,
+            "priority": priority,
+            "is_primary": is_primary,
+        },
+    )
+    audit(action="carer.link", actor=by, school=pupil.school, target=pupil, details={"carer": carer.code})
+    return link

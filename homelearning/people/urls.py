@@ -1,0 +1,14 @@
+from django.urls import path
+
+from homelearning.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("classes/", views.class_list, name="class_list"),
+    path("classes/<slug:code>/", views.class_detail, name="class_detail"),
+    path("pupils/<slug:code>/", views.pupil_detail, name="pupil_detail"),
+    path("children/<slug:code>/", views.child_detail, name="child_detail"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("policy/", views.policy, name="policy"),
+    path("switch-school", views.switch_school, name="switch_school"),
+]

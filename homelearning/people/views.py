@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from homelearning.core.audit import audit
+from homelearning.core.errors import ServiceError
+from homelearning.people import selectors
+from homelearning.people.access import (
+    can_see_contact_details,
+    classes_visible_to,
+    get_class_for_staff,
+    get_pupil_for_parent,
+    get_pupil_for_staff,
+    parent_required,
+    staff_required,
+    viewer_of,
+)
+from homelearning.people.forms import POLICY_FIELDS, PolicyVersionForm, SwitchSchoolForm
+from homelearning.people.models import Role
+from homelearning.people.services import policy_version_publish
+from homelearning.people.viewer import SESSION_SCHOOL_KEY
+
+
+@staff_required()
+def class_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    classes = selectors.classes_with_staff(classes_visible_to(viewer))
+    return render(request, "people/class_list.html", {"classes": classes})
+
+
+@staff_required()
+def class_detail(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    school_class = get_class_for_staff(viewer, code)
+    return render(
+        request,
+        "people/class_detail.html",
+        {
+            "school_class": school_class,
+            "pupils": selectors.pupils_in_class(school_class),
+            "staff_links": selectors.staff_of_class(school_class),
+        },
+    )
+
+
+@staff_required()
+def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    pupil = get_pupil_for_staff(viewer, code)
+    show_contacts = can_see_contact_details(viewer, pupil)
+    carer_links = selectors.carer_links_for_pupil(pupil) if show_contacts else []
+    # A pupil's record with their family's contact details is personal data: every view is logged.
+    audit(
+        action="pupil.view",
+        actor=request.user,  # type: ignore[arg-type]
+        school=pupil.school,
+        target=pupil,
+        request=request,
+        details={"contact_details": show_contacts},
+    )
+    return render(
+        request, "people/pupil_detail.html", {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts}
+    )
+
+
+@parent_required
+def child_detail(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    pupil = get_pupil_for_parent(viewer, code)
+    return render(
+        request, "people/child_detail.html", {"pupil": pupil, "staff_links": selectors.staff_of_class(pupil.school_class)}
+    )
+
+
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    return render(request, "people/staff_list.html", {"staff": selectors.staff_list(viewer.staff.school)})  # type: ignore[union-attr]
+
+
+@staff_required()
+def policy(request: HttpRequest) -> HttpResponse:
+    """The policy figures in force. The headteacher can publish new ones; the old version is kept."""
+    viewer = viewer_of(request)
+    school = viewer.staff.school  # type: ignore[union-attr]
+    current = selectors.policy_in_force(school)
+    form = None
+    if viewer.is_headteacher:
+        if request.method == "POST":
+            form = PolicyVersionForm(request.POST, instance=selectors.policy_in_force(school))
+            if form.is_valid():
+                changes = {f: form.cleaned_data[f] for f in POLICY_FIELDS}
+                try:
+                    policy_version_publish(school=school, by=request.user, changes=changes)  # type: ignore[arg-type]
+                except ServiceError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, "The new policy figures are now in force. The previous version is kept.")
+                    return redirect("people:policy")
+        else:
+            form = PolicyVersionForm(instance=current)
+    elif request.method == "POST":
+        raise PermissionDenied("Only the headteacher can change the policy figures.")
+    history = selectors.policy_history(school)
+    return render(
+        request,
+        "people/policy.html",
+        {"policy": current, "form": form, "history": history, "review_due": current.review_is_due(timezone.localdate())},
+    )
+
+
+@require_POST
+@staff_required()
+def switch_school(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = SwitchSchoolForm(request.POST)
+    if form.is_valid() and any(m.school.code == form.cleaned_data["school"] for m in viewer.memberships):
+        request.session[SESSION_SCHOOL_KEY] = form.cleaned_data["school"]
+    else:
+        messages.error(request, "You are not on the staff of that school.")
+    return redirect("home")

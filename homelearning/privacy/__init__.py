@@ -1,0 +1,1 @@
+"""Data protection: built by its own issue on top of the foundation."""

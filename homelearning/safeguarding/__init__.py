@@ -1,0 +1,1 @@
+"""Safeguarding: built by its own issue on top of the foundation."""

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from homelearning.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include("homelearning.api.urls")),
+    path("", include("homelearning.core.urls")),
+    path("", include("homelearning.people.urls")),
+]
