@@ -69,7 +69,9 @@ def env_secret(name: str) -> str | None:
         try:
             value = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE names {file_name!r}, which cannot be read: {exc.strerror}.") from None
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name!r}, which cannot be read: {exc.strerror}."
+            ) from None
         if not value:
             raise ImproperlyConfigured(f"{name}_FILE names {file_name!r}, which is empty.")
     return value or None

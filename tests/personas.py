@@ -81,7 +81,11 @@ def _staff(school: School, email: str, first: str, surname: str, roles: list[str
 
 def _pupil(school_class: SchoolClass, first: str, surname: str, born: datetime.date, **extra: object) -> Pupil:
     return services.pupil_create(
-        school_class=school_class, legal_first_name=first, surname=surname, date_of_birth=born, **extra  # type: ignore[arg-type]
+        school_class=school_class,
+        legal_first_name=first,
+        surname=surname,
+        date_of_birth=born,
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -100,23 +104,41 @@ def build_world() -> World:
     ta = _staff(school, "ta@balfour.test", "Tara", "Ash", [Role.TEACHING_ASSISTANT])
     teacher_ash = _staff(school, "ash.teacher@balfour.test", "Asha", "Birch", [Role.TEACHER], "Miss")
     services.class_staff_assign(school_class=oak, staff=Staff.objects.get(user=teacher), kind=ClassStaff.Kind.TEACHER)
-    services.class_staff_assign(school_class=oak, staff=Staff.objects.get(user=ta), kind=ClassStaff.Kind.TEACHING_ASSISTANT)
-    services.class_staff_assign(school_class=ash, staff=Staff.objects.get(user=teacher_ash), kind=ClassStaff.Kind.TEACHER)
+    services.class_staff_assign(
+        school_class=oak, staff=Staff.objects.get(user=ta), kind=ClassStaff.Kind.TEACHING_ASSISTANT
+    )
+    services.class_staff_assign(
+        school_class=ash, staff=Staff.objects.get(user=teacher_ash), kind=ClassStaff.Kind.TEACHER
+    )
 
     amy = _pupil(oak, "Amelia", "Parker", datetime.date(2020, 3, 4), preferred_first_name="Amy", upn="A123456789012")
     ben = _pupil(ash, "Ben", "Parker", datetime.date(2019, 1, 20), has_device=False)
     cara = _pupil(oak, "Cara", "Quinn", datetime.date(2020, 6, 1), send_status=Pupil.Send.EHC_PLAN)
     link = services.carer_link(
-        pupil=amy, first_name="Pat", surname="Parker", email="pat.parker@example.com", phone="07700 900001",
-        relationship=PupilCarer.Relationship.MOTHER, is_primary=True,
+        pupil=amy,
+        first_name="Pat",
+        surname="Parker",
+        email="pat.parker@example.com",
+        phone="07700 900001",
+        relationship=PupilCarer.Relationship.MOTHER,
+        is_primary=True,
     )
     services.carer_link(
-        pupil=ben, first_name="Pat", surname="Parker", email="pat.parker@example.com",
-        relationship=PupilCarer.Relationship.MOTHER, is_primary=True,
+        pupil=ben,
+        first_name="Pat",
+        surname="Parker",
+        email="pat.parker@example.com",
+        relationship=PupilCarer.Relationship.MOTHER,
+        is_primary=True,
     )
     other = services.carer_link(
-        pupil=cara, first_name="Quentin", surname="Quinn", email="q.quinn@example.com", phone="07700 900002",
-        relationship=PupilCarer.Relationship.FATHER, is_primary=True,
+        pupil=cara,
+        first_name="Quentin",
+        surname="Quinn",
+        email="q.quinn@example.com",
+        phone="07700 900002",
+        relationship=PupilCarer.Relationship.FATHER,
+        is_primary=True,
     )
 
     other_school = _school("Elsewhere Primary", "200002", "elsewhere.test")
@@ -129,14 +151,35 @@ def build_world() -> World:
     )
     outsider_pupil = _pupil(outsider_class, "Olly", "Outside", datetime.date(2020, 2, 2))
     outsider_link = services.carer_link(
-        pupil=outsider_pupil, first_name="Orla", surname="Outside", email="orla@example.com",
-        relationship=PupilCarer.Relationship.MOTHER, is_primary=True,
+        pupil=outsider_pupil,
+        first_name="Orla",
+        surname="Outside",
+        email="orla@example.com",
+        relationship=PupilCarer.Relationship.MOTHER,
+        is_primary=True,
     )
     assert link.carer.user and other.carer.user and outsider_link.carer.user
     return World(
-        school=school, oak=oak, ash=ash, head=head, senior=senior, dsl=dsl, inclusion=inclusion, office=office,
-        teacher=teacher, ta=ta, teacher_ash=teacher_ash, parent=link.carer.user, other_parent=other.carer.user,
-        amy=amy, ben=ben, cara=cara, other_school=other_school, outsider_head=outsider_head,
-        outsider_teacher=outsider_teacher, outsider_parent=outsider_link.carer.user, outsider_pupil=outsider_pupil,
+        school=school,
+        oak=oak,
+        ash=ash,
+        head=head,
+        senior=senior,
+        dsl=dsl,
+        inclusion=inclusion,
+        office=office,
+        teacher=teacher,
+        ta=ta,
+        teacher_ash=teacher_ash,
+        parent=link.carer.user,
+        other_parent=other.carer.user,
+        amy=amy,
+        ben=ben,
+        cara=cara,
+        other_school=other_school,
+        outsider_head=outsider_head,
+        outsider_teacher=outsider_teacher,
+        outsider_parent=outsider_link.carer.user,
+        outsider_pupil=outsider_pupil,
         outsider_class=outsider_class,
     )

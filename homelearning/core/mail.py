@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 
-from homelearning.core.models import OutboundEmail
 from homelearning.core.errors import InvalidTransition
+from homelearning.core.models import OutboundEmail
 from homelearning.people.models import School
 
 
@@ -41,37 +40,6 @@ def email_queue(
         # The job row is written in the same transaction: both exist, or neither.
         send_email.enqueue(email_id=email.pk)
     return email
-
-
-def email_queue_template(
-    *,
-    to: str,
-    template: str,
-    context: dict[str, object],
-    kind: str,
-    school: School | None = None,
-    from_email: str | None = None,
-    reply_to: str = "",
-    is_secret: bool = False,
-) -> OutboundEmail:
-    """Render `<template>_subject.txt`, `<template>.txt` and (if present) `<template>.html`, then queue."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body_text = render_to_string(f"{template}.txt", context)
-    try:
-        body_html = render_to_string(f"{template}.html", context)
-    except Exception:  # noqa: BLE001 - an HTML part is optional
-        body_html = ""
-    return email_queue(
-        to=to,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        kind=kind,
-        school=school,
-        from_email=from_email,
-        reply_to=reply_to,
-        is_secret=is_secret,
-    )
 
 
 def email_retry(*, email: OutboundEmail) -> OutboundEmail:

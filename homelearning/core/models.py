@@ -70,7 +70,9 @@ class Term(models.Model):
     class Meta:
         ordering = ("first_day",)
         constraints = [
-            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="term_ends_after_start"
+            ),
             models.UniqueConstraint(fields=["school", "first_day"], name="term_start_unique"),
         ]
 

@@ -37,9 +37,7 @@ def audit_events(school: School, f: AuditFilter) -> QuerySet[AuditEvent]:
 
 
 def audit_actions(school: School) -> list[str]:
-    return list(
-        AuditEvent.objects.filter(school=school).order_by("action").values_list("action", flat=True).distinct()
-    )
+    return list(AuditEvent.objects.filter(school=school).order_by("action").values_list("action", flat=True).distinct())
 
 
 def emails_for_school(school: School, *, status: str = "") -> QuerySet[OutboundEmail]:

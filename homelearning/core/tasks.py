@@ -16,7 +16,7 @@ from homelearning.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-SECRET_REMOVED = "[This message held a one-time sign-in code. It was removed after sending.]"
+SECRET_REMOVED = "[This message held a one-time sign-in code. It was removed after sending.]"  # noqa: S105 - a notice, not a secret
 
 
 def retry_delay(attempt: int) -> datetime.timedelta:

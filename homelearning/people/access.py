@@ -24,7 +24,7 @@ R = TypeVar("R", bound=HttpResponse)
 
 
 def viewer_of(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined,no-any-return]
+    return request.viewer  # type: ignore[attr-defined]
 
 
 def staff_required(
@@ -32,7 +32,9 @@ def staff_required(
 ) -> Callable[[Callable[Concatenate[HttpRequest, P], R]], Callable[Concatenate[HttpRequest, P], HttpResponse]]:
     """Signed-in staff of the current school, holding one of `roles` if any are given."""
 
-    def decorator(view: Callable[Concatenate[HttpRequest, P], R]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[HttpRequest, P], R],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
@@ -49,7 +51,9 @@ def staff_required(
     return decorator
 
 
-def parent_required(view: Callable[Concatenate[HttpRequest, P], R]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def parent_required(
+    view: Callable[Concatenate[HttpRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:

@@ -20,7 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        user = context.get("user")
+        user = context.get("user") or User.objects.filter(email=email.strip().lower()).first()
         if template_prefix == "account/email/login_code" and isinstance(user, User) and _is_staff(user):
             # Staff sign in with their password (and authenticator app); a code would skip it.
             template_prefix = "account/email/staff_use_password"

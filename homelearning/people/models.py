@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django_stubs_ext.db.models.manager import RelatedManager
 
 
 def new_code() -> str:
@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -137,8 +137,12 @@ class PolicyVersion(models.Model):
     class Meta:
         ordering = ("-created_at",)
         constraints = [
-            models.UniqueConstraint(fields=["school"], condition=Q(in_force=True), name="one_policy_in_force_per_school"),
-            models.CheckConstraint(condition=Q(review_date__gt=models.F("policy_date")), name="policy_review_after_date"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(in_force=True), name="one_policy_in_force_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__gt=models.F("policy_date")), name="policy_review_after_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,12 +282,14 @@ class Pupil(models.Model):
     preferred_first_name = models.CharField(max_length=100, blank=True)
     surname = models.CharField(max_length=100)
     date_of_birth = models.DateField()
-    upn = models.CharField(
+    upn = models.CharField(  # noqa: DJ001 - NULL, not "", so the partial unique constraint skips pupils without one
         "UPN",
         max_length=13,
         null=True,
         blank=True,
-        validators=[RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, eleven digits and a digit or letter.")],
+        validators=[
+            RegexValidator(r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is a letter, eleven digits and a digit or letter.")
+        ],
         help_text="The DfE Unique Pupil Number, if known.",
     )
     send_status = models.CharField("SEND", max_length=1, choices=Send.choices, default=Send.NONE)

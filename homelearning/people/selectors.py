@@ -33,7 +33,9 @@ def classes_with_staff(classes: QuerySet[SchoolClass]) -> list[SchoolClass]:
         classes.select_related("year_group")
         .annotate(pupil_count=Count("pupils", filter=Q(pupils__left_on__isnull=True)))
         .prefetch_related(
-            Prefetch("staff_links", queryset=ClassStaff.objects.select_related("staff").order_by("kind", "staff__surname"))
+            Prefetch(
+                "staff_links", queryset=ClassStaff.objects.select_related("staff").order_by("kind", "staff__surname")
+            )
         )
         .order_by("year_group__position", "name")
     )

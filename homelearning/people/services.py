@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
@@ -79,9 +80,8 @@ def policy_version_publish(*, school: School, by: User, changes: dict[str, objec
     current = PolicyVersion.objects.select_for_update().get(school=school, in_force=True)
     new = PolicyVersion.objects.get(pk=current.pk)
     new.pk = None
-    new.id = None  # type: ignore[assignment]
     new.created_by = by
-    new.created_at = datetime.datetime.now(tz=datetime.UTC)
+    new.created_at = timezone.now()
     for field, value in changes.items():
         setattr(new, field, value)
     new.full_clean(exclude=["school", "created_by"], validate_unique=False, validate_constraints=False)
@@ -209,7 +209,9 @@ def carer_link(
     email = email.strip().lower()
     carer = Carer.objects.filter(school=pupil.school, email=email).first() if email else None
     if carer is None:
-        carer = Carer(school=pupil.school, first_name=first_name, surname=surname, email=email, phone=phone, title=title)
+        carer = Carer(
+            school=pupil.school, first_name=first_name, surname=surname, email=email, phone=phone, title=title
+        )
         try:
             carer.full_clean()
         except ValidationError as exc:

@@ -64,7 +64,9 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
         details={"contact_details": show_contacts},
     )
     return render(
-        request, "people/pupil_detail.html", {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts}
+        request,
+        "people/pupil_detail.html",
+        {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts},
     )
 
 
@@ -73,7 +75,9 @@ def child_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     pupil = get_pupil_for_parent(viewer, code)
     return render(
-        request, "people/child_detail.html", {"pupil": pupil, "staff_links": selectors.staff_of_class(pupil.school_class)}
+        request,
+        "people/child_detail.html",
+        {"pupil": pupil, "staff_links": selectors.staff_of_class(pupil.school_class)},
     )
 
 
@@ -110,7 +114,12 @@ def policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/policy.html",
-        {"policy": current, "form": form, "history": history, "review_due": current.review_is_due(timezone.localdate())},
+        {
+            "policy": current,
+            "form": form,
+            "history": history,
+            "review_due": current.review_is_due(timezone.localdate()),
+        },
     )
 
 

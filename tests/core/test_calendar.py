@@ -1,0 +1,77 @@
+import datetime
+
+import pytest
+
+from homelearning.core.calendar import bank_holiday_name, is_school_day, next_school_days, school_days_between
+from homelearning.core.models import NonSchoolDay, Term
+
+
+@pytest.fixture
+def autumn(world):
+    Term.objects.create(
+        school=world.school,
+        name="Autumn 2026",
+        first_day=datetime.date(2026, 9, 2),
+        last_day=datetime.date(2026, 12, 18),
+    )
+    Term.objects.create(
+        school=world.school,
+        name="Spring 2027",
+        first_day=datetime.date(2027, 1, 5),
+        last_day=datetime.date(2027, 3, 26),
+    )
+    NonSchoolDay.objects.create(school=world.school, date=datetime.date(2026, 11, 30), kind=NonSchoolDay.Kind.INSET)
+    return world.school
+
+
+def test_a_term_weekday_is_a_school_day(autumn):
+    assert is_school_day(autumn, datetime.date(2026, 12, 1))  # Tuesday
+
+
+def test_weekends_inset_days_and_holidays_are_not(autumn):
+    assert not is_school_day(autumn, datetime.date(2026, 11, 28))  # Saturday
+    assert not is_school_day(autumn, datetime.date(2026, 11, 30))  # INSET
+    assert not is_school_day(autumn, datetime.date(2026, 12, 28))  # Christmas holidays, outside any term
+
+
+def test_bank_holidays_inside_a_term_are_not_school_days(world):
+    Term.objects.create(
+        school=world.school, name="Summer", first_day=datetime.date(2027, 4, 12), last_day=datetime.date(2027, 7, 21)
+    )
+    assert bank_holiday_name(datetime.date(2027, 5, 3)) == "May Day"
+    assert not is_school_day(world.school, datetime.date(2027, 5, 3))
+    assert is_school_day(world.school, datetime.date(2027, 5, 4))
+
+
+def test_next_school_days_skip_the_christmas_holidays(autumn):
+    days = next_school_days(autumn, datetime.date(2026, 12, 17), 4)
+    assert days == [
+        datetime.date(2026, 12, 17),
+        datetime.date(2026, 12, 18),
+        datetime.date(2027, 1, 5),
+        datetime.date(2027, 1, 6),
+    ]
+
+
+def test_next_school_days_stop_when_the_calendar_runs_out(autumn):
+    # 26 March 2027 is Good Friday, so the spring term's last school day is the 25th.
+    assert next_school_days(autumn, datetime.date(2027, 3, 24), 10) == [
+        datetime.date(2027, 3, 24),
+        datetime.date(2027, 3, 25),
+    ]
+    assert next_school_days(autumn, datetime.date(2027, 3, 24), 0) == []
+
+
+def test_school_days_between_counts_each_day_once(autumn):
+    days = school_days_between(autumn, datetime.date(2026, 11, 23), datetime.date(2026, 12, 4))
+    assert len(days) == 9  # two weeks less the INSET day
+    assert school_days_between(autumn, datetime.date(2026, 12, 4), datetime.date(2026, 11, 23)) == []
+
+
+def test_another_schools_calendar_does_not_count(autumn, world):
+    assert not is_school_day(world.other_school, datetime.date(2026, 12, 1))
+
+
+def test_calendar_queries_do_not_grow_with_the_range(autumn, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        next_school_days(autumn, datetime.date(2026, 9, 1), 100)
