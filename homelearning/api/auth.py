@@ -1,0 +1,43 @@
+"""Bearer-token sign-in for the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from homelearning.api.access import live_token_for_secret
+from homelearning.api.models import ApiToken
+from homelearning.api.services import token_touch
+from homelearning.people.viewer import Viewer
+
+
+@dataclass(frozen=True)
+class ApiCaller:
+    """Who is calling: the token, and the same Viewer the web pages would build for its owner."""
+
+    token: ApiToken
+    viewer: Viewer
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiCaller | None:
+        api_token = live_token_for_secret(token)
+        if api_token is None:
+            return None
+        staff = api_token.staff
+        viewer = Viewer.for_user(staff.user, school_code=staff.school.code)
+        # Viewer falls back to another membership when the school's is missing; a token never does.
+        if viewer.staff is None or viewer.staff.pk != staff.pk:
+            return None
+        token_touch(token=api_token)
+        return ApiCaller(token=api_token, viewer=viewer)
+
+
+def caller_of(request: HttpRequest) -> ApiCaller:
+    caller = getattr(request, "auth", None)
+    if not isinstance(caller, ApiCaller):
+        raise AuthenticationError
+    return caller
