@@ -196,6 +196,8 @@ USE_TZ = True
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
+# The project's own CSS lives beside the apps; the project package is not an app, so name it.
+STATICFILES_DIRS = [BASE_DIR / "homelearning" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
