@@ -1,0 +1,111 @@
+"""Browser tests: Debian's chromium driven by Playwright's sync API against pytest-django's live server.
+
+* One chromium per test session; a fresh context and page per test.
+* Every page blocks requests to any origin other than the live server's host (the product promises
+  no third-party requests) and the test FAILS if one was attempted.
+* The database is real (transactional): the live server runs in another thread and must see the
+  rows the test writes, and the test must see the rows the server writes (the outbox).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.browser.helpers import DESKTOP, PageGuard
+from tests.personas import World, build_world
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+_HERE = Path(__file__).resolve().parent
+_GUARD_KEY = pytest.StashKey["PageGuard"]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (`-m "not browser"` skips them all)."""
+    for item in items:
+        if _HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Turn a third-party request or a broken static file into a failure of the test itself, not a teardown error."""
+    result = yield
+    guard = item.stash.get(_GUARD_KEY, None)
+    if guard is not None:
+        guard.check()
+    return result
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver", pytrace=False)
+    # The sync API runs an asyncio loop in this thread; Django's ORM refuses to run while one exists.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        yield p
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """The named people of tests/personas.py, committed so that the live server's thread sees them."""
+    return build_world()
+
+
+@pytest.fixture
+def base_url(live_server, settings) -> str:  # type: ignore[no-untyped-def]
+    host = urlsplit(live_server.url).hostname
+    if host not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+    return str(live_server.url)
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    cache.clear()  # Rate limits and TOTP replay protection: the live server shares this process's cache.
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(15_000)
+    guard = PageGuard()
+    request.node.stash[_GUARD_KEY] = guard
+    context.route("**/*", guard.handle)
+    page = context.new_page()
+    page.on("response", guard.check_static)
+    yield page
+    context.close()
+    if guard.attempts or guard.broken_static:  # Made after the test body (e.g. while closing): still a broken promise.
+        guard.check()
+
+
+@pytest.fixture
+def page_guard(page: Page, request: pytest.FixtureRequest) -> PageGuard:
+    return request.node.stash[_GUARD_KEY]

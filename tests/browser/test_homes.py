@@ -1,0 +1,57 @@
+"""Each role's home page with the personas' real data, at desktop and phone sizes."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.helpers import MOBILE, horizontal_overflow, screenshot, sign_in_parent, sign_in_staff
+from tests.personas import World
+
+
+def test_teacher_home_shows_their_class_and_its_pupils(page: Page, world: World) -> None:
+    sign_in_staff(page, world.teacher)  # A class teacher has no authenticator step.
+
+    main = page.locator("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Hello, Tom")
+    classes = main.locator("section", has=page.get_by_role("heading", name="Your class"))
+    expect(classes.get_by_role("heading", level=3)).to_have_text("Oak (Year 1, 2 pupils)")
+    pupils = classes.get_by_role("listitem")
+    expect(pupils).to_have_count(2)
+    assert sorted(classes.get_by_role("listitem").get_by_role("link").all_inner_texts()) == [
+        "Amy Parker",
+        "Cara Quinn",
+    ]
+    expect(pupils.filter(has_text="Cara Quinn")).to_contain_text("Education, health and care plan")
+    # A teacher sees their own class only, and no whole-school overview or leaders' links.
+    expect(main).not_to_contain_text("Ben Parker")
+    expect(main).not_to_contain_text("at a glance")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Classes", exact=True)).to_be_visible()
+    for name in ["Staff", "Emails", "Policy", "Audit log"]:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_have_count(0)
+    assert_no_axe_violations(page)
+    screenshot(page, "teacher-home.png")
+
+
+def test_parent_home_fits_a_phone(page: Page, world: World) -> None:
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name="Amy", exact=True)).to_be_visible()
+    expect(main.get_by_role("heading", name="Ben", exact=True)).to_be_visible()
+    scroll_width, inner_width = horizontal_overflow(page)
+    assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
+    assert_no_axe_violations(page)
+    screenshot(page, "parent-home.png")
+
+
+def test_staff_home_fits_a_phone(page: Page, world: World) -> None:
+    page.set_viewport_size(MOBILE)
+    sign_in_staff(page, world.head, mfa=True)
+
+    expect(page.get_by_role("heading", name="Balfour Test Infant School at a glance")).to_be_visible()
+    scroll_width, inner_width = horizontal_overflow(page)
+    assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
+    assert_no_axe_violations(page)
