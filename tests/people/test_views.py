@@ -247,3 +247,17 @@ class TestSwitchSchool:
         client.post("/switch-school", {"school": world.other_school.code})
         assert {c.name for c in client.get("/classes/").context["classes"]} == {"Willow"}
         assert client.get(f"/classes/{world.oak.code}/").status_code == 404
+
+
+class TestErrorPages:
+    def test_403_explains_in_the_sites_layout(self, world, client_for):
+        response = client_for(world.parent).get("/audit/")
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "This page is for school staff." in page
+        assert "Skip to main content" in page
+
+    def test_404_in_the_sites_layout(self, world, client_for):
+        response = client_for(world.parent).get(f"/children/{world.cara.code}/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
