@@ -13,6 +13,10 @@ POLICY_FIELDS = [
     "vulnerable_contact_days",
     "pack_due_school_days",
     "school_day_ends",
+    "case_max_school_weeks",
+    "case_review_every_school_weeks",
+    "case_absence_code",
+    "illness_alert_school_days",
     "review_warning_days",
 ]
 

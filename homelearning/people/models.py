@@ -126,6 +126,27 @@ class PolicyVersion(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     school_day_ends = models.TimeField("the school day ends at", default=datetime.time(15, 30))
+    case_max_school_weeks = models.PositiveSmallIntegerField(
+        "longest individual case before a review must extend it (school weeks)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+    )
+    case_review_every_school_weeks = models.PositiveSmallIntegerField(
+        "review individual cases every (school weeks)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    case_absence_code = models.CharField(
+        "register code for individual cases",
+        max_length=2,
+        default="I",
+        help_text="The attendance code for a pupil learning at home on an individual case (I: illness).",
+    )
+    illness_alert_school_days = models.PositiveSmallIntegerField(
+        "tell the headteacher when illness absence reaches (school days)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     review_warning_days = models.PositiveSmallIntegerField(
         "warn before the review date (days)",
         default=60,
