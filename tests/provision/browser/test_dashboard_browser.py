@@ -1,0 +1,56 @@
+"""The headteacher's remote-education pages in a real browser, with an axe check on each."""
+
+from __future__ import annotations
+
+import datetime
+
+from playwright.sync_api import Page, expect
+
+from homelearning.provision.models import RegisterMark
+from tests.browser.axe import axe_violations, describe
+from tests.browser.helpers import path_of, sign_in_staff
+from tests.personas import World
+from tests.provision.builders import active_case, requested_case
+
+MON = datetime.date(2026, 11, 30)
+
+
+def test_headteacher_declares_a_closure_and_reads_the_dashboard(page: Page, terms: World) -> None:
+    world = terms
+    active_case(world, pupil=world.ben, start=MON, end=datetime.date(2026, 12, 4))
+    case = requested_case(world)
+    sign_in_staff(page, world.head, mfa=True)
+    page.goto("/")
+    page.get_by_role("link", name="Remote education").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remote education")
+    assert not axe_violations(page), describe(axe_violations(page))
+
+    page.get_by_role("link", name="Declare or change a closure").click()
+    page.get_by_label("Reason").select_option("critical_incident")
+    page.get_by_label("Some classes").check()
+    page.get_by_label("Oak").check()
+    page.get_by_label("First day").fill("2026-12-01")
+    page.get_by_label("Expected last day").fill("2026-12-02")
+    page.get_by_role("button", name="Declare the closure").click()
+    expect(page.get_by_text("The closure is declared")).to_be_visible()
+    assert RegisterMark.objects.filter(closure__isnull=False).count() == 2 * 2 * 2  # Amy and Cara, 2 days, AM/PM
+
+    paths = [
+        "/remote-education/",
+        "/remote-education/closures/",
+        "/remote-education/cases/",
+        "/remote-education/cases/new/",
+        f"/remote-education/cases/{case.code}/",
+        "/remote-education/register.csv",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert path_of(page) == path
+        violations = axe_violations(page)
+        if violations:
+            found[path] = describe(violations)
+    assert not found, found
+    page.goto("/remote-education/")
+    expect(page.get_by_text("Critical incident")).to_be_visible()
