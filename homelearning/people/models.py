@@ -313,6 +313,13 @@ class Pupil(models.Model):
         ],
         help_text="The DfE Unique Pupil Number, if known.",
     )
+    mis_id = models.CharField(
+        "MIS id",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="The pupil's id in the school's management information system (admission number).",
+    )
     send_status = models.CharField("SEND", max_length=1, choices=Send.choices, default=Send.NONE)
     has_social_worker = models.BooleanField(default=False)
     has_device = models.BooleanField("has a device for learning", default=True)
@@ -325,6 +332,7 @@ class Pupil(models.Model):
         ordering = ("surname", "legal_first_name")
         constraints = [
             models.UniqueConstraint(fields=["school", "upn"], condition=Q(upn__isnull=False), name="pupil_upn_unique"),
+            models.UniqueConstraint(fields=["school", "mis_id"], condition=~Q(mis_id=""), name="pupil_mis_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -357,6 +365,9 @@ class Carer(models.Model):
     surname = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    mis_id = models.CharField(
+        "MIS id", max_length=40, blank=True, default="", help_text="The contact's id in the school's MIS."
+    )
 
     pupil_links: RelatedManager[PupilCarer]
 

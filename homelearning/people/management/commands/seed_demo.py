@@ -46,6 +46,7 @@ from homelearning.people.models import (
     Staff,
     User,
 )
+from homelearning.people.upn import upn_check_letter
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose: it only ever opens the demo.
 DEFAULT_SEED = 2026
@@ -148,7 +149,6 @@ HOUSEHOLDS: tuple[tuple[int, tuple[tuple[str, str], ...]], ...] = (
     (2, ((Rel.OTHER_RELATIVE, "f"),)),
     (1, ((Rel.FOSTER_CARER, "f"),)),
 )
-_UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _FICTIONAL_LA = "999"
 
 
@@ -226,12 +226,6 @@ class SchoolPlan:
 def academic_year_start(today: datetime.date) -> int:
     """The calendar year in which the academic year containing `today` began (1 September)."""
     return today.year if today.month >= 9 else today.year - 1
-
-
-def upn_check_letter(body: str) -> str:
-    """The DfE check letter for the twelve characters after it: weights 2..13, modulo 23."""
-    total = sum(int(ch) * weight for weight, ch in enumerate(body, start=2))
-    return _UPN_CHECK_LETTERS[total % 23]
 
 
 def totp_secret_for(*, seed: int, email: str) -> str:
