@@ -1,0 +1,343 @@
+"""Safeguarding reads. Callers have already passed `access`; these name every join."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from homelearning.people.models import ClassStaff, Pupil, School, Staff
+from homelearning.people.selectors import policy_in_force
+from homelearning.safeguarding.models import (
+    Concern,
+    ConcernEntry,
+    ConcernPupil,
+    Contact,
+    FilterAlert,
+    VulnerablePupil,
+)
+
+DUE = "due"
+DONE = "done"
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class ContactDue:
+    pupil: Pupil
+    by: str  # Contact.By
+    status: str  # DUE, DONE or OVERDUE
+    due_on: datetime.date
+    last_contact: datetime.date | None
+
+
+def contact_statuses(
+    *,
+    vulnerable_since: dict[int, datetime.date],
+    pupils: dict[int, Pupil],
+    last_contacts: dict[tuple[int, str], datetime.date],
+    remote_pupil_ids: Iterable[int],
+    every_days: int,
+    today: datetime.date,
+) -> list[ContactDue]:
+    """Pure: for each vulnerable pupil in remote education, the teacher's and the DSL's contact this period.
+
+    A contact is done when one was made in the last `every_days` days; otherwise it is due
+    `every_days` after the last one (or after the pupil was added to the list) and overdue after that.
+    """
+    remote = set(remote_pupil_ids)
+    result: list[ContactDue] = []
+    for pupil_id, since in sorted(vulnerable_since.items(), key=lambda kv: _sort_key(pupils[kv[0]])):
+        if pupil_id not in remote:
+            continue
+        for by in ("teacher", "dsl"):
+            last = last_contacts.get((pupil_id, by))
+            anchor = last if last is not None else since
+            due_on = anchor + datetime.timedelta(days=every_days)
+            if last is not None and last > today - datetime.timedelta(days=every_days):
+                status = DONE
+            elif today > due_on:
+                status = OVERDUE
+            else:
+                status = DUE
+            result.append(ContactDue(pupil=pupils[pupil_id], by=by, status=status, due_on=due_on, last_contact=last))
+    return result
+
+
+def _sort_key(pupil: Pupil) -> tuple[str, str]:
+    return (pupil.surname, pupil.first_name)
+
+
+def current_vulnerable(school: School, today: datetime.date) -> QuerySet[VulnerablePupil]:
+    return (
+        VulnerablePupil.objects.filter(school=school, started_on__lte=today, pupil__left_on__isnull=True)
+        .exclude(ended_on__lt=today)
+        .select_related("pupil__school_class", "reason")
+    )
+
+
+def remote_pupil_ids(
+    school: School, *, today: datetime.date, every_days: int, pupil_ids: Iterable[int]
+) -> set[int] | None:
+    """Pupils in remote education in the last `every_days` days, from provision; None if provision is not there."""
+    try:
+        module = importlib.import_module("homelearning.provision.selectors")
+    except ImportError:
+        return None
+    remote_days: Any = getattr(module, "remote_days", None)
+    if remote_days is None:
+        return None
+    days = remote_days(
+        school=school,
+        start=today - datetime.timedelta(days=every_days - 1),
+        end=today,
+        pupil_ids=list(pupil_ids),
+    )
+    return {pupil_id for pupil_id, dates in days.items() if dates}
+
+
+@dataclass
+class ContactsOverview:
+    every_days: int
+    by_teacher: list[tuple[str, list[ContactDue]]]
+    dsl: list[ContactDue]
+    remote_known: bool
+
+    @property
+    def overdue(self) -> list[ContactDue]:
+        rows = [c for _, rows in self.by_teacher for c in rows if c.status == OVERDUE]
+        return rows + [c for c in self.dsl if c.status == OVERDUE]
+
+    def counts(self, rows: list[ContactDue]) -> dict[str, int]:
+        return {s: sum(1 for c in rows if c.status == s) for s in (DUE, DONE, OVERDUE)}
+
+    @property
+    def dsl_counts(self) -> dict[str, int]:
+        return self.counts(self.dsl)
+
+
+def contacts_overview(school: School, *, today: datetime.date, remote: set[int] | None = None) -> ContactsOverview:
+    """This period's contacts for every current vulnerable pupil in remote education, per teacher and for the DSL.
+
+    `remote` is the set of pupils in remote education; by default it comes from provision, and
+    when provision cannot answer every current vulnerable pupil counts.
+    """
+    every_days = policy_in_force(school).vulnerable_contact_days
+    records = list(current_vulnerable(school, today))
+    since: dict[int, datetime.date] = {}
+    pupils: dict[int, Pupil] = {}
+    for record in records:
+        pupils[record.pupil_id] = record.pupil
+        since[record.pupil_id] = min(since.get(record.pupil_id, record.started_on), record.started_on)
+    remote_known = True
+    if remote is None:
+        found = remote_pupil_ids(school, today=today, every_days=every_days, pupil_ids=pupils)
+        remote_known = found is not None
+        remote = found if found is not None else set(pupils)
+    last: dict[tuple[int, str], datetime.date] = {}
+    for pupil_id, by, at in Contact.objects.filter(pupil_id__in=list(pupils)).values_list(
+        "pupil_id", "by", "contacted_at"
+    ):
+        day = timezone.localdate(at)
+        if day <= today and day > last.get((pupil_id, by), datetime.date.min):
+            last[(pupil_id, by)] = day
+    rows = contact_statuses(
+        vulnerable_since=since,
+        pupils=pupils,
+        last_contacts=last,
+        remote_pupil_ids=remote,
+        every_days=every_days,
+        today=today,
+    )
+    teachers: dict[int, list[str]] = defaultdict(list)
+    for link in ClassStaff.objects.filter(
+        school_class_id__in={p.school_class_id for p in pupils.values()}, kind=ClassStaff.Kind.TEACHER
+    ).select_related("staff"):
+        teachers[link.school_class_id].append(link.staff.display_name)
+    grouped: dict[str, list[ContactDue]] = defaultdict(list)
+    dsl_rows: list[ContactDue] = []
+    for row in rows:
+        if row.by == "dsl":
+            dsl_rows.append(row)
+        else:
+            names = teachers.get(row.pupil.school_class_id) or ["No class teacher"]
+            grouped[" and ".join(names)].append(row)
+    return ContactsOverview(
+        every_days=every_days, by_teacher=sorted(grouped.items()), dsl=dsl_rows, remote_known=remote_known
+    )
+
+
+def teacher_contacts(staff: Staff, *, today: datetime.date) -> list[ContactDue]:
+    """The teacher's own due contacts: vulnerable pupils in the classes they teach. No reasons shown."""
+    overview = contacts_overview(staff.school, today=today)
+    class_ids = set(
+        ClassStaff.objects.filter(staff=staff, kind=ClassStaff.Kind.TEACHER).values_list("school_class_id", flat=True)
+    )
+    return [c for _, rows in overview.by_teacher for c in rows if c.pupil.school_class_id in class_ids]
+
+
+def open_concerns(concerns: QuerySet[Concern]) -> list[Concern]:
+    return list(
+        concerns.exclude(status=Concern.Status.CLOSED)
+        .select_related("category", "acknowledged_by")
+        .prefetch_related(Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
+        .order_by("raised_at")
+    )
+
+
+def concern_list(concerns: QuerySet[Concern], *, status: str = "") -> list[Concern]:
+    if status in Concern.Status.values:
+        concerns = concerns.filter(status=status)
+    return list(
+        concerns.select_related("category")
+        .prefetch_related(Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil")))
+        .order_by("-raised_at")[:200]
+    )
+
+
+def concern_detail_entries(concern: Concern) -> list[ConcernEntry]:
+    return list(ConcernEntry.objects.filter(concern=concern).select_related("corrects").order_by("created_at", "id"))
+
+
+def concern_pupils(concern: Concern) -> list[Pupil]:
+    return [
+        link.pupil
+        for link in ConcernPupil.objects.filter(concern=concern).select_related("pupil__school_class").order_by("id")
+    ]
+
+
+def acknowledgement_stats(school: School, *, since: datetime.datetime) -> dict[str, Any]:
+    """Time from raised to acknowledged for the school's concerns raised since `since`."""
+    rows = list(
+        Concern.objects.filter(school=school, raised_at__gte=since, acknowledged_at__isnull=False).values_list(
+            "raised_at", "acknowledged_at"
+        )
+    )
+    waits = sorted((ack - raised) for raised, ack in rows)
+    if not waits:
+        return {"count": 0, "median": None, "longest": None}
+    return {"count": len(waits), "median": waits[len(waits) // 2], "longest": waits[-1]}
+
+
+@dataclass
+class ChronologyItem:
+    at: datetime.datetime
+    kind: str
+    title: str
+    text: str
+    by: str
+    concern: Concern | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+def chronology(pupil: Pupil) -> list[ChronologyItem]:
+    """Every concern (with its entries), contact and filtering alert for the pupil, oldest first."""
+    items: list[ChronologyItem] = []
+    concern_ids = ConcernPupil.objects.filter(pupil=pupil).values("concern_id")
+    concerns = list(Concern.objects.filter(pk__in=concern_ids).select_related("category"))
+    for c in concerns:
+        extra = [f"Action taken so far: {c.action_taken}"] if c.action_taken else []
+        if c.source_type:
+            extra.append(f"Raised from: {c.source_type.replace('_', ' ')}")
+        items.append(
+            ChronologyItem(
+                at=c.happened_at,
+                kind="concern",
+                title=f"Concern: {c.category.name}",
+                text=c.seen_or_heard,
+                by=f"{c.raised_by_label} ({c.get_raised_as_display()})",
+                concern=c,
+                extra=extra,
+            )
+        )
+        if c.acknowledged_at:
+            items.append(
+                ChronologyItem(
+                    at=c.acknowledged_at, kind="acknowledged", title="Concern acknowledged", text="", by="", concern=c
+                )
+            )
+    for e in ConcernEntry.objects.filter(concern_id__in=[c.pk for c in concerns]).select_related(
+        "concern__category", "corrects"
+    ):
+        extra = [f"Reasons: {e.reason}"] if e.reason else []
+        if e.corrects_id:
+            extra.append(f"Corrects the entry of {timezone.localtime(e.corrects.created_at):%d/%m/%Y %H:%M}")  # type: ignore[union-attr]
+        items.append(
+            ChronologyItem(
+                at=e.created_at,
+                kind=e.kind,
+                title=f"{e.get_kind_display()} ({e.concern.category.name})",
+                text=e.text,
+                by=e.author_label,
+                concern=e.concern,
+                extra=extra,
+            )
+        )
+    from_contacts = {c.source_code: c for c in concerns if c.source_type == "contact"}
+    for contact in Contact.objects.filter(pupil=pupil).select_related("made_by"):
+        raised = from_contacts.get(contact.code)
+        items.append(
+            ChronologyItem(
+                at=contact.contacted_at,
+                kind="contact",
+                title=f"Contact: {contact.get_method_display()} ({contact.get_by_display()})",
+                text=contact.outcome,
+                by=contact.made_by.full_name,
+                concern=raised,
+                extra=[
+                    "Spoke to the child" if contact.spoke_to_child else "Did not speak to the child",
+                    *(["A concern was raised from this contact"] if raised else []),
+                ],
+            )
+        )
+    for alert in FilterAlert.objects.filter(pupil=pupil):
+        items.append(
+            ChronologyItem(
+                at=alert.occurred_at,
+                kind="alert",
+                title=f"Filtering alert: {alert.category}",
+                text=alert.detail,
+                by=alert.device_user,
+                extra=[alert.get_triage_display()],
+            )
+        )
+    for record in VulnerablePupil.objects.filter(pupil=pupil).select_related("reason"):
+        start = timezone.make_aware(datetime.datetime.combine(record.started_on, datetime.time.min))
+        items.append(
+            ChronologyItem(
+                at=start,
+                kind="vulnerable",
+                title=f"Added to the vulnerable list: {record.reason.name}",
+                text=record.note,
+                by="",
+            )
+        )
+        if record.ended_on:
+            end = timezone.make_aware(datetime.datetime.combine(record.ended_on, datetime.time.min))
+            items.append(
+                ChronologyItem(
+                    at=end, kind="vulnerable", title=f"Off the vulnerable list: {record.reason.name}", text="", by=""
+                )
+            )
+    items.sort(key=lambda i: i.at)
+    return items
+
+
+def vulnerable_list(school: School, *, include_ended: bool = False) -> list[VulnerablePupil]:
+    records = VulnerablePupil.objects.filter(school=school).select_related("pupil__school_class", "reason", "added_by")
+    if not include_ended:
+        records = records.filter(ended_on__isnull=True)
+    return list(records.order_by("pupil__surname", "pupil__legal_first_name", "started_on"))
+
+
+def alert_list(school: School, *, triage: str = "") -> list[FilterAlert]:
+    alerts = FilterAlert.objects.filter(school=school).select_related("pupil", "triaged_by", "concern")
+    if triage in FilterAlert.Triage.values:
+        alerts = alerts.filter(triage=triage)
+    return list(alerts.order_by("-occurred_at")[:300])
