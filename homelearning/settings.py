@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "homelearning.contact",
     "homelearning.safeguarding",
     "homelearning.privacy",
+    "homelearning.roster",
 ]
 
 MIDDLEWARE = [
@@ -134,9 +135,19 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Queued once a day by `manage.py enqueue_daily` (cron or a systemd timer, e.g. 06:30).
+DAILY_TASKS = [
+    "homelearning.provision.tasks.illness_alerts",
+    "homelearning.safeguarding.tasks.overdue_contacts_digest",
+]
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
 # Seconds before retry n (1-based): base * 4**(n-1), so 60s, 4m, 16m, 64m, ~4h.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60, minimum=0)
+
+# --- Roster import ----------------------------------------------------------------
+# A file bigger than this is refused from its declared size, before it is read.
+ROSTER_MAX_UPLOAD_BYTES = env_int("ROSTER_MAX_UPLOAD_BYTES", 20_000_000, minimum=10_000, maximum=100_000_000)
+ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 60_000, minimum=10)
 
 # --- Email ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -201,6 +212,8 @@ STATICFILES_DIRS = [BASE_DIR / "homelearning" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Teaching clips and worksheets: the largest upload accepted (bytes). Served only through access-checked views.
+LEARNING_UPLOAD_MAX_BYTES = env_int("LEARNING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -8,4 +8,8 @@ urlpatterns = [
     path("api/", include("homelearning.api.urls")),
     path("", include("homelearning.core.urls")),
     path("", include("homelearning.people.urls")),
+    path("", include("homelearning.provision.urls")),
+    path("", include("homelearning.roster.urls")),
+    path("", include("homelearning.safeguarding.urls")),
+    path("", include("homelearning.learning.urls")),
 ]

@@ -13,6 +13,9 @@ mkdir -p var
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo
+"$PY" manage.py seed_learning_demo
+# Today's alerts and digests, as cron would queue them each morning.
+"$PY" manage.py enqueue_daily
 
 # The worker sends the queued emails (sign-in codes land in the outbox). No autoreloader:
 # its child process would outlive the kill below.

@@ -85,3 +85,16 @@ def pupils(
         details={"token": caller.token.prefix, "class": class_code or ""},
     )
     return pupils_for_api(pupils)
+
+
+from homelearning.learning.api import router as learning_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/", learning_router)
+
+from homelearning.roster.api import router as roster_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/", roster_router)
+
+from homelearning.provision.api import router as provision_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/", provision_router)

@@ -132,3 +132,18 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to} ({self.get_status_display()})"
+
+
+class DailyRun(models.Model):
+    """One row per daily task per day: `enqueue_daily` may run on several hosts or twice; the job is queued once."""
+
+    task_path = models.CharField(max_length=200)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-day", "task_path")
+        constraints = [models.UniqueConstraint(fields=["task_path", "day"], name="daily_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} on {self.day}"

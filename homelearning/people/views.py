@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
+from homelearning.learning.selectors import neighbour_days, pupil_day
 from homelearning.people import selectors
 from homelearning.people.access import (
     can_see_contact_details,
@@ -74,10 +75,18 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
 def child_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     pupil = get_pupil_for_parent(viewer, code)
+    today = timezone.localdate()
+    previous_day, next_day = neighbour_days(pupil.school, today)
     return render(
         request,
         "people/child_detail.html",
-        {"pupil": pupil, "staff_links": selectors.staff_of_class(pupil.school_class)},
+        {
+            "pupil": pupil,
+            "staff_links": selectors.staff_of_class(pupil.school_class),
+            "day": pupil_day(pupil, today),
+            "previous_day": previous_day,
+            "next_day": next_day,
+        },
     )
 
 
