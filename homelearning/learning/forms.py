@@ -109,3 +109,20 @@ class CopyDayForm(forms.Form):
 
 class TemplateSaveForm(forms.Form):
     name = forms.CharField(label="Template name", max_length=80)
+
+
+class EntitlementRangeForm(forms.Form):
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    MAX_DAYS = 400
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The 'From' date must be on or before the 'To' date.")
+            if (end - start).days > self.MAX_DAYS:
+                raise forms.ValidationError("Choose a range of at most about a school year (400 days).")
+        return data

@@ -5,6 +5,7 @@ from homelearning.learning import views
 app_name = "learning"
 urlpatterns = [
     path("learning/", views.index, name="index"),
+    path("learning/entitlement/", views.entitlement, name="entitlement"),
     path("learning/resources/", views.resource_list, name="resource_list"),
     path("learning/resources/upload", views.resource_upload, name="resource_upload"),
     path("learning/resources/<slug:code>/remove", views.resource_remove, name="resource_remove"),

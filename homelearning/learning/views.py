@@ -32,11 +32,19 @@ from homelearning.learning.access import (
     parse_day,
     pupils_adapted_by,
 )
-from homelearning.learning.forms import ActivityForm, CopyDayForm, LinkForm, TemplateSaveForm, UploadForm
+from homelearning.learning.entitlement import entitlement_report
+from homelearning.learning.forms import (
+    ActivityForm,
+    CopyDayForm,
+    EntitlementRangeForm,
+    LinkForm,
+    TemplateSaveForm,
+    UploadForm,
+)
 from homelearning.learning.models import Activity, Plan, Resource
 from homelearning.learning.services import OverEntitlement
 from homelearning.people.access import get_pupil_for_parent, parent_required, staff_required, viewer_of
-from homelearning.people.models import SchoolClass, Staff
+from homelearning.people.models import Role, SchoolClass, Staff
 from homelearning.people.selectors import policy_in_force
 
 
@@ -547,3 +555,21 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.INCLUSION_LEAD)
+def entitlement(request: HttpRequest) -> HttpResponse:
+    """Leaders: per class and per pupil, the share of remote-education days that offered the full entitlement."""
+    viewer = viewer_of(request)
+    school = viewer.staff.school  # type: ignore[union-attr]
+    today = timezone.localdate()
+    form = EntitlementRangeForm(request.GET or {"date_from": today - datetime.timedelta(days=27), "date_to": today})
+    report = None
+    if form.is_valid():
+        report = entitlement_report(
+            school=school,
+            start=form.cleaned_data["date_from"],
+            end=form.cleaned_data["date_to"],
+            target=policy_in_force(school).daily_learning_minutes,
+        )
+    return render(request, "learning/entitlement.html", {"form": form, "report": report})

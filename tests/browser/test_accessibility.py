@@ -42,6 +42,7 @@ def test_headteacher_pages(page: Page, world: World) -> None:
             "/audit/",
             "/emails/",
             "/policy/",
+            "/learning/entitlement/",
             "/accounts/2fa/",
         ],
     )
