@@ -139,6 +139,7 @@ TASKS = {
 DAILY_TASKS = [
     "homelearning.provision.tasks.illness_alerts",
     "homelearning.safeguarding.tasks.overdue_contacts_digest",
+    "homelearning.roster.tasks.expire_previews",
 ]
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
 # Seconds before retry n (1-based): base * 4**(n-1), so 60s, 4m, 16m, 64m, ~4h.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 import time_machine
@@ -257,12 +256,12 @@ def test_columns_cannot_change_after_commit(world) -> None:  # type: ignore[no-u
 
 
 def test_previews_left_waiting_a_day_lose_their_rows(world) -> None:  # type: ignore[no-untyped-def]
-    from django.core.management import call_command
+    from homelearning.roster.tasks import expire_previews
 
     old = previewed(world.office, sample("pupils_sims.csv"))
     with time_machine.travel(datetime.datetime(2026, 12, 1, 11, tzinfo=datetime.UTC), tick=False):
         fresh = previewed(world.office, sample("pupils_sims.csv"))
-        call_command("roster_expire_previews", stdout=io.StringIO())
+        assert expire_previews.call() == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert (old.status, old.table) == (ImportBatch.Status.FAILED, {})
