@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -18,7 +20,9 @@ def test_each_daily_task_is_queued_once_a_day(db, settings):
     assert DailyRun.objects.count() == 2 * len(settings.DAILY_TASKS)
 
 
-def test_the_queued_jobs_run(db):
+# The worker manages its own connections, so it runs outside the test's transaction (as test_email does).
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_jobs_run():
     enqueue_daily(day=datetime.date(2026, 12, 1))
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
