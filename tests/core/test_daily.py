@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
