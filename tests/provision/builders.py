@@ -23,6 +23,25 @@ def ensure_absence_codes() -> None:
         )
 
 
+def school_terms(world: World) -> World:
+    """Autumn 2026 and spring 2027 terms for the test school (it has none by default)."""
+    from homelearning.core.models import Term
+
+    Term.objects.create(
+        school=world.school,
+        name="Autumn 2026",
+        first_day=datetime.date(2026, 9, 2),
+        last_day=datetime.date(2026, 12, 18),
+    )
+    Term.objects.create(
+        school=world.school,
+        name="Spring 2027",
+        first_day=datetime.date(2027, 1, 5),
+        last_day=datetime.date(2027, 3, 26),
+    )
+    return world
+
+
 MON = datetime.date(2026, 11, 30)
 FRI = datetime.date(2026, 12, 4)
 

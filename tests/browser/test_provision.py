@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from homelearning.provision.models import RegisterMark
 from tests.browser.axe import axe_violations, describe
 from tests.browser.helpers import path_of, sign_in_staff
 from tests.personas import World
-from tests.provision.builders import active_case, requested_case
+from tests.provision.builders import active_case, ensure_absence_codes, requested_case, school_terms
 
 MON = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def terms(world: World) -> World:
+    """The autumn and spring terms, and the attendance codes (an earlier browser test's flush removes them)."""
+    ensure_absence_codes()
+    return school_terms(world)
 
 
 def test_headteacher_declares_a_closure_and_reads_the_dashboard(page: Page, terms: World) -> None:
