@@ -1,0 +1,292 @@
+"""Every write in the journal: sending work, feedback, comments and moderation."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from homelearning.core.audit import audit
+from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.mail import email_queue
+from homelearning.journal.models import CallRequest, Comment, Feedback, WorkFile, WorkItem, journal_storage
+from homelearning.journal.processing import Processed, process_upload
+from homelearning.learning.models import Activity
+from homelearning.people.models import Carer, Pupil, Staff, User
+from homelearning.safeguarding.models import Concern, ConcernCategory
+
+MAX_FILES = 10
+MAX_NOTE = 1000
+MAX_COMMENT = 2000
+
+
+def _read_upload(upload: UploadedFile) -> bytes:
+    limit = settings.JOURNAL_UPLOAD_MAX_BYTES
+    if not upload.size:
+        raise ServiceError("One of the files is empty. Please choose it again.")
+    if upload.size > limit:
+        raise ServiceError(f"Each file must be no bigger than {max(limit // (1024 * 1024), 1)} MB.")
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ServiceError(f"Each file must be no bigger than {max(limit // (1024 * 1024), 1)} MB.")
+    return data
+
+
+def _check_activity(activity: Activity, pupil: Pupil) -> None:
+    plan = activity.plan
+    ok = (activity.pupil_id is None or activity.pupil_id == pupil.pk) and (
+        plan is not None and plan.school_class_id == pupil.school_class_id
+    )
+    if not ok:
+        raise ServiceError("That activity is not part of this child's learning.")
+
+
+@transaction.atomic
+def work_submit(
+    *,
+    pupil: Pupil,
+    by: User,
+    by_label: str,
+    uploads: Sequence[UploadedFile] = (),
+    note: str = "",
+    activity: Activity | None = None,
+    day: datetime.date | None = None,
+    on_paper: bool = False,
+) -> WorkItem:
+    """Store a piece of work with all its files, or nothing at all. `on_paper`: staff record paper work returned."""
+    note = note.strip()
+    if not uploads and not note:
+        raise ServiceError("Add a photo, a PDF or a note.")
+    if len(uploads) > MAX_FILES:
+        raise ServiceError(f"Send at most {MAX_FILES} files at a time.")
+    if len(note) > MAX_NOTE:
+        raise ServiceError(f"The note must be at most {MAX_NOTE} characters.")
+    if day is not None and day > timezone.localdate():
+        raise ServiceError("The day the work was done cannot be in the future.")
+    if activity is not None:
+        _check_activity(activity, pupil)
+        if day is None and activity.plan is not None:
+            day = activity.plan.date
+    # Every file is checked before anything is written.
+    processed: list[Processed] = [process_upload(_read_upload(u)) for u in uploads]
+    item = WorkItem.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        activity=activity,
+        day=day,
+        note=note,
+        sent_by=by,
+        sent_by_label=by_label[:200],
+        on_paper=on_paper,
+    )
+    storage = journal_storage()
+    written: list[str] = []
+    try:
+        for position, part in enumerate(processed):
+            work_file = WorkFile(item=item, kind=part.kind, size=len(part.content), position=position)
+            suffix = "pdf" if part.kind == WorkFile.Kind.PDF else "jpg"
+            base = f"journal/{pupil.school_id}/{item.code}/{work_file.code}"
+            work_file.file.save(f"{base}.{suffix}", ContentFile(part.content), save=False)
+            written.append(work_file.file.name or "")
+            if part.thumbnail:
+                work_file.thumbnail.save(f"{base}-thumb.jpg", ContentFile(part.thumbnail), save=False)
+                written.append(work_file.thumbnail.name or "")
+            work_file.width, work_file.height = part.width, part.height
+            work_file.save()
+    except Exception:
+        for name in filter(None, written):
+            storage.delete(name)
+        raise
+    audit(
+        action="journal.work.paper_returned" if on_paper else "journal.work.submit",
+        actor=by,
+        school=pupil.school,
+        target=item,
+        details={"files": len(processed), "pupil": pupil.code},
+    )
+    return item
+
+
+def _carer_emails(pupil: Pupil) -> list[str]:
+    carers = Carer.objects.filter(pupil_links__pupil=pupil, user__isnull=False).exclude(email="").distinct()
+    return [c.email for c in carers]
+
+
+@transaction.atomic
+def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = False) -> Feedback:
+    """Reply to a piece of work and mark it reviewed; a second reviewer at the same time gets a conflict."""
+    text = text.strip()
+    if not text:
+        raise ServiceError("Write the feedback (or a note of what was said on the phone).")
+    if len(text) > 4000:
+        raise ServiceError("Feedback must be at most 4000 characters.")
+    now = timezone.now()
+    updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.NEW).update(
+        status=WorkItem.Status.REVIEWED, reviewed_at=now, reviewed_by=by
+    )
+    if updated != 1:
+        raise InvalidTransition("Someone has already given feedback on this work.")
+    feedback = Feedback.objects.create(item=item, by=by, by_label=by.display_name, text=text, by_phone=by_phone)
+    audit(
+        action="journal.feedback.phone" if by_phone else "journal.feedback.give",
+        actor=by.user,
+        school=item.school,
+        target=item,
+    )
+    link = f"{settings.SITE_URL}{reverse('journal:item', args=[item.code])}"
+    for address in _carer_emails(item.pupil):
+        # No child's name or feedback text in the email: it only sends the carer to the app.
+        email_queue(
+            to=address,
+            subject="New feedback on your child's work",
+            body_text=f"A member of staff has given feedback on work you sent.\n\nRead it in Home Learning:\n{link}\n",
+            kind="journal.feedback",
+            school=item.school,
+        )
+    return feedback
+
+
+@transaction.atomic
+def comment_add(*, item: WorkItem, by: User, by_label: str, text: str, by_staff: bool) -> Comment:
+    text = text.strip()
+    if not text:
+        raise ServiceError("Write a comment first.")
+    if len(text) > MAX_COMMENT:
+        raise ServiceError(f"A comment must be at most {MAX_COMMENT} characters.")
+    comment = Comment.objects.create(item=item, author=by, author_label=by_label[:200], text=text, by_staff=by_staff)
+    audit(action="journal.comment.add", actor=by, school=item.school, target=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, by: User, reason: str) -> Comment:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the comment is being hidden.")
+    updated = Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300]
+    )
+    if updated != 1:
+        raise InvalidTransition("That comment is already hidden.")
+    audit(
+        action="journal.comment.hide", actor=by, school=comment.item.school, target=comment, details={"reason": reason}
+    )
+    return Comment.objects.get(pk=comment.pk)
+
+
+@transaction.atomic
+def item_hide(*, item: WorkItem, by: User, reason: str) -> WorkItem:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why the work is being hidden.")
+    updated = WorkItem.objects.filter(pk=item.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300]
+    )
+    if updated != 1:
+        raise InvalidTransition("That work is already hidden.")
+    audit(action="journal.work.hide", actor=by, school=item.school, target=item, details={"reason": reason})
+    return WorkItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def moderation_mark_reviewed(*, by: User, items: Sequence[WorkItem] = (), comments: Sequence[Comment] = ()) -> int:
+    """Mark content reviewed in the weekly check; returns how many were newly marked."""
+    now = timezone.now()
+    done = WorkItem.objects.filter(pk__in=[i.pk for i in items], moderated_at__isnull=True).update(
+        moderated_at=now, moderated_by=by
+    )
+    done += Comment.objects.filter(pk__in=[c.pk for c in comments], moderated_at__isnull=True).update(
+        moderated_at=now, moderated_by=by
+    )
+    school = items[0].school if items else (comments[0].item.school if comments else None)
+    audit(
+        action="journal.moderation.review",
+        actor=by,
+        school=school,
+        details={"items": [i.code for i in items], "comments": [c.code for c in comments], "marked": done},
+    )
+    return done
+
+
+@transaction.atomic
+def item_escalate(*, item: WorkItem, by: User, by_label: str, category: ConcernCategory, what: str) -> Concern:
+    """Send a worry about a piece of work (or its comments) straight to the DSL team."""
+    from homelearning.safeguarding.services import raise_concern
+
+    concern = raise_concern(
+        school=item.school,
+        by=by,
+        by_label=by_label,
+        pupils=[item.pupil],
+        category=category,
+        seen_or_heard=what,
+        happened_at=item.created_at,
+        action_taken="Escalated from the weekly journal moderation.",
+        source_type="journal_item",
+        source_code=item.code,
+    )
+    WorkItem.objects.filter(pk=item.pk, moderated_at__isnull=True).update(moderated_at=timezone.now(), moderated_by=by)
+    audit(action="journal.work.escalate", actor=by, school=item.school, target=item)
+    return concern
+
+
+CALL_OUTCOMES = {"spoke": "Spoke to the family", "no_answer": "No answer", "message": "Left a message"}
+
+
+@transaction.atomic
+def call_request(
+    *,
+    pupil: Pupil,
+    by: User,
+    by_label: str,
+    reason: str,
+    good_times: str = "",
+    by_staff: bool = False,
+    call_on: datetime.date | None = None,
+) -> CallRequest:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say what the call is about.")
+    if call_on is not None and call_on < timezone.localdate():
+        raise ServiceError("The call cannot be scheduled in the past.")
+    call = CallRequest.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        asked_by=by,
+        asked_by_label=by_label[:200],
+        by_staff=by_staff,
+        reason=reason[:1000],
+        good_times=good_times.strip()[:200],
+        call_on=call_on,
+    )
+    audit(action="journal.call.request", actor=by, school=pupil.school, target=call)
+    return call
+
+
+@transaction.atomic
+def call_log(*, call: CallRequest, by: Staff, outcome: str, notes: str = "", follow_up: str = "") -> CallRequest:
+    """Record a call's outcome. Only a call that reached the family closes the request."""
+    if outcome not in CALL_OUTCOMES:
+        raise ServiceError("Choose how the call went.")
+    now = timezone.now()
+    fields: dict[str, object] = {
+        "outcome": outcome,
+        "notes": notes.strip()[:4000],
+        "follow_up": follow_up.strip()[:300],
+        "called_by": by,
+        "called_at": now,
+    }
+    if outcome == "spoke":
+        fields["status"] = CallRequest.Status.DONE
+    updated = CallRequest.objects.filter(pk=call.pk, status=CallRequest.Status.OPEN).update(**fields)
+    if updated != 1:
+        raise InvalidTransition("This call has already been logged as done.")
+    audit(action="journal.call.log", actor=by.user, school=call.school, target=call, details={"outcome": outcome})
+    return CallRequest.objects.get(pk=call.pk)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from homelearning.core.errors import ServiceError
+from homelearning.journal import processing
+from tests.journal.builders import PDF, PDF_WITH_JS, jpeg_with_gps, png_bytes
+
+
+def test_photo_is_resized_thumbnailed_and_loses_all_metadata() -> None:
+    original = jpeg_with_gps((3000, 1500))
+    assert Image.open(io.BytesIO(original)).getexif()  # the fixture really has EXIF/GPS
+    result = processing.process_upload(original)
+    assert result.kind == "image"
+    full = Image.open(io.BytesIO(result.content))
+    assert full.format == "JPEG"
+    assert max(full.size) == processing.MAX_SIDE
+    assert not full.getexif()
+    assert "exif" not in full.info and "icc_profile" not in full.info
+    assert b"PhoneMaker" not in result.content
+    thumb = Image.open(io.BytesIO(result.thumbnail))
+    assert max(thumb.size) <= processing.THUMB_SIDE
+    assert not thumb.getexif()
+
+
+def test_png_with_transparency_becomes_jpeg() -> None:
+    result = processing.process_upload(png_bytes())
+    assert Image.open(io.BytesIO(result.content)).format == "JPEG"
+
+
+def test_corrupt_image_is_refused() -> None:
+    broken = jpeg_with_gps((800, 600))[:400]
+    with pytest.raises(ServiceError, match="could not be read"):
+        processing.process_upload(broken)
+
+
+def test_renamed_file_is_refused() -> None:
+    with pytest.raises(ServiceError, match="neither"):
+        processing.process_upload(b"MZ\x90\x00 this is a program, not a photo")
+
+
+def test_gif_pretending_is_refused() -> None:
+    with pytest.raises(ServiceError, match="neither"):
+        processing.process_upload(b"GIF89a" + b"\x00" * 40)
+
+
+def test_decompression_bomb_is_refused() -> None:
+    # 9000 x 9000 one-bit pixels: a small file that would decode to 81 megapixels.
+    out = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(out, format="PNG")
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(ServiceError, match="too large"):
+        processing.process_upload(out.getvalue())
+
+
+def test_pillow_bomb_error_is_turned_into_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processing, "MAX_PIXELS", 10**12)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ServiceError, match="too large"):
+        processing.process_upload(png_bytes((100, 100)))
+
+
+def test_pdf_is_kept_as_is() -> None:
+    assert processing.process_upload(PDF).content == PDF
+
+
+@pytest.mark.parametrize(
+    "data",
+    [PDF_WITH_JS, b"%PDF-1.4\n<</S/JavaScript>>", b"%PDF-1.4\n<</#4A#53 (x)>>", b"%PDF-1.4\n<</#4Aava#53cript>>"],
+)
+def test_pdf_with_script_is_refused(data: bytes) -> None:
+    with pytest.raises(ServiceError, match="scripts"):
+        processing.process_upload(data)
