@@ -1,0 +1,249 @@
+"""Pages for live sessions: scheduling, the staff console, the carer's way in and the demo room."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from homelearning.core.errors import ServiceError
+from homelearning.live import selectors, services
+from homelearning.live.access import (
+    SCHEDULE_ROLES,
+    get_invitation_for_carer,
+    get_invitation_for_staff,
+    get_session_for_staff,
+)
+from homelearning.live.forms import AcceptForm, EndForm, ScheduleForm
+from homelearning.live.ics import invitation_ics
+from homelearning.live.models import Invitation
+from homelearning.people.access import get_class_for_staff, parent_required, staff_required, viewer_of
+from homelearning.people.models import Staff
+from homelearning.people.selectors import policy_in_force
+
+POLL_SECONDS = 3
+
+
+def _staff(request: HttpRequest) -> Staff:
+    staff = viewer_of(request).staff
+    assert staff is not None  # noqa: S101 - staff_required has checked
+    return staff
+
+
+@staff_required()
+def session_list(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    sessions = selectors.upcoming_sessions_for_staff(viewer_of(request), now=timezone.now())
+    classes = selectors.classes_staff_can_schedule(staff)
+    return render(request, "live/session_list.html", {"sessions": sessions, "classes": classes})
+
+
+@staff_required(*SCHEDULE_ROLES)
+def session_new(request: HttpRequest, class_code: str) -> HttpResponse:
+    staff = _staff(request)
+    school_class = get_class_for_staff(viewer_of(request), class_code)
+    policy = policy_in_force(school_class.school)
+    form = ScheduleForm(
+        request.POST if request.method == "POST" else None,
+        monitors=selectors.colleagues(staff),
+        pupils=selectors.pupils_for_invitation(school_class),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if (data["repeat_weeks"] or 1) > 1:
+                sessions = services.session_schedule_weekly(
+                    by=staff,
+                    school_class=school_class,
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    minutes=data["minutes"],
+                    monitor=data["monitor"],
+                    pupils=list(data["pupils"]),
+                    weeks=data["repeat_weeks"],
+                )
+            else:
+                sessions = [
+                    services.session_schedule(
+                        by=staff,
+                        school_class=school_class,
+                        kind=data["kind"],
+                        title=data["title"],
+                        starts_at=data["starts_at"],
+                        minutes=data["minutes"],
+                        monitor=data["monitor"],
+                        pupils=list(data["pupils"]),
+                    )
+                ]
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if len(sessions) > 1:
+                messages.success(
+                    request, f"{len(sessions)} weekly sessions are booked and the invitations are on their way."
+                )
+                return redirect("live:session_list")
+            session = sessions[0]
+            messages.success(request, "The session is booked and the invitations are on their way.")
+            return redirect("live:session_detail", session.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "live/session_new.html",
+        {"form": form, "school_class": school_class, "policy": policy},
+        status=status,
+    )
+
+
+def _console_context(request: HttpRequest, code: str) -> dict[str, object]:
+    viewer = viewer_of(request)
+    session = get_session_for_staff(viewer, code)
+    staff = _staff(request)
+    invitations = selectors.session_invitations(session)
+    now = timezone.now()
+    return {
+        "session": session,
+        "invitations": invitations,
+        "waiting": [i for i in invitations if i.status == Invitation.Status.WAITING],
+        "can_admit": staff.pk in (session.host_id, session.monitor_id),
+        "is_host": staff.pk == session.host_id,
+        "is_open": session.is_open(now),
+        "incidents": list(session.incidents.select_related("reported_by")),
+        "poll_seconds": POLL_SECONDS,
+        "end_form": EndForm(),
+    }
+
+
+@staff_required()
+def session_detail(request: HttpRequest, code: str) -> HttpResponse:
+    context = _console_context(request, code)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "live/_console.html", context)
+    return render(request, "live/session_detail.html", context)
+
+
+@require_POST
+@staff_required()
+def invitation_decide(request: HttpRequest, code: str, invitation_code: str, decision: str) -> HttpResponse:
+    session = get_session_for_staff(viewer_of(request), code)
+    invitation = get_invitation_for_staff(viewer_of(request), session, invitation_code)
+    try:
+        if decision == "admit":
+            services.invitation_admit(invitation=invitation, by=_staff(request))
+            messages.success(request, f"{invitation.pupil.first_name} has been let in.")
+        elif decision == "deny":
+            services.invitation_deny(invitation=invitation, by=_staff(request))
+            messages.success(request, f"{invitation.pupil.first_name} has been turned away.")
+        else:
+            raise Http404("No such action.")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("live:session_detail", session.code)
+
+
+@require_POST
+@staff_required()
+def session_end(request: HttpRequest, code: str) -> HttpResponse:
+    session = get_session_for_staff(viewer_of(request), code)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The reason is too long.")
+        return redirect("live:session_detail", session.code)
+    try:
+        services.session_end(session=session, by=_staff(request), risk_reason=form.cleaned_data["risk_reason"])
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The session has ended for everyone.")
+    return redirect("live:session_detail", session.code)
+
+
+@parent_required
+def invitation(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    now = timezone.now()
+    invite = get_invitation_for_carer(viewer, code, now=now)
+    agreement = services.agreement_current()
+    form = AcceptForm(request.POST if request.method == "POST" else None, initial={"version": agreement.version})
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["version"] == agreement.version:
+            carer = selectors.carer_record_for_child(viewer, invite.pupil)
+            assert request.user.is_authenticated  # noqa: S101 - parent_required has checked
+            try:
+                services.invitation_accept(
+                    invitation=invite,
+                    user=request.user,
+                    carer=carer,
+                    agreement=agreement,
+                    now=now,
+                )
+            except ServiceError as exc:
+                messages.error(request, str(exc))
+            return redirect("live:invitation", invite.code)
+        if form.is_valid():
+            form.add_error(None, "The agreement has changed since you opened this page. Please read it again.")
+    invite.refresh_from_db()
+    join_url = ""
+    if invite.status == Invitation.Status.ADMITTED:
+        join_url = services.join_url_for(invitation=invite)
+    context = {
+        "invitation": invite,
+        "session": invite.session,
+        "agreement": agreement,
+        "rules": [line for line in agreement.text.splitlines() if line.strip()],
+        "form": form,
+        "join_url": join_url,
+        "poll_seconds": POLL_SECONDS,
+    }
+    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+        return render(request, "live/_waiting.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "live/invitation.html", context, status=status)
+
+
+@parent_required
+def demo_room(request: HttpRequest, code: str) -> HttpResponse:
+    """The demonstration meeting room: only for an admitted child, while the session is open."""
+    invite = get_invitation_for_carer(viewer_of(request), code, now=timezone.now())
+    if invite.status != Invitation.Status.ADMITTED or invite.session.provider != "demo":
+        raise Http404("No such meeting room.")
+    return render(request, "live/demo_room.html", {"invitation": invite, "session": invite.session})
+
+
+@parent_required
+def invitation_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    """The session as a calendar file, for the carer of the child, until the session ends."""
+    invite = get_invitation_for_carer(viewer_of(request), code, now=timezone.now(), before_opening=True)
+    link = settings.SITE_URL + reverse("live:invitation", args=[invite.code])
+    response = HttpResponse(invitation_ics(invitation=invite, link=link), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="live-session.ics"'
+    return response
+
+
+@require_POST
+@staff_required()
+def staff_join(request: HttpRequest, code: str) -> HttpResponse:
+    session = get_session_for_staff(viewer_of(request), code)
+    try:
+        url = services.staff_join_url(session=session, by=_staff(request))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("live:session_detail", session.code)
+    return redirect(url)
+
+
+@staff_required()
+def staff_room(request: HttpRequest, code: str) -> HttpResponse:
+    """The demonstration meeting room as the host or monitor sees it."""
+    session = get_session_for_staff(viewer_of(request), code)
+    staff = _staff(request)
+    if session.provider != "demo" or staff.pk not in (session.host_id, session.monitor_id):
+        raise Http404("No such meeting room.")
+    if not session.is_open(timezone.now()):
+        raise Http404("No such meeting room.")
+    admitted = [i for i in selectors.session_invitations(session) if i.status == Invitation.Status.ADMITTED]
+    return render(request, "live/staff_room.html", {"session": session, "admitted": admitted})
