@@ -215,6 +215,20 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Teaching clips and worksheets: the largest upload accepted (bytes). Served only through access-checked views.
 LEARNING_UPLOAD_MAX_BYTES = env_int("LEARNING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+JOURNAL_UPLOAD_MAX_BYTES = env_int("JOURNAL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# --- Live sessions ------------------------------------------------------------------------------
+# "demo" (an in-app room, for the demo and tests) or "bigbluebutton".
+LIVE_PROVIDER = env_str("LIVE_PROVIDER", "demo")
+if LIVE_PROVIDER not in {"demo", "bigbluebutton"}:
+    raise ImproperlyConfigured(f"LIVE_PROVIDER must be demo or bigbluebutton, not {LIVE_PROVIDER!r}.")
+LIVE_BBB_URL = env_str("LIVE_BBB_URL", "")
+LIVE_BBB_SECRET = env_secret("LIVE_BBB_SECRET") or ""
+if LIVE_PROVIDER == "bigbluebutton" and not (LIVE_BBB_URL and LIVE_BBB_SECRET):
+    raise ImproperlyConfigured(
+        "LIVE_PROVIDER=bigbluebutton needs LIVE_BBB_URL and LIVE_BBB_SECRET (or LIVE_BBB_SECRET_FILE)."
+    )
+LIVE_PROVIDER_TIMEOUT = env_int("LIVE_PROVIDER_TIMEOUT", 5, minimum=1, maximum=60)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("homelearning.roster.urls")),
     path("", include("homelearning.safeguarding.urls")),
     path("", include("homelearning.learning.urls")),
+    path("", include("homelearning.live.urls")),
+    path("", include("homelearning.journal.urls")),
 ]

@@ -98,3 +98,11 @@ api.add_router("/", roster_router)
 from homelearning.provision.api import router as provision_router  # noqa: E402 - routers register after the API exists
 
 api.add_router("/", provision_router)
+
+from homelearning.live.api import router as live_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/", live_router)
+
+from homelearning.journal.api import router as journal_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/", journal_router)

@@ -108,3 +108,15 @@ def test_demo_mode_needs_debug():
     )
     assert result.returncode != 0
     assert "DEMO_MODE needs DEBUG=true" in result.stderr
+
+
+def test_an_unknown_video_provider_is_named():
+    result = run_django({"DEBUG": "true", "LIVE_PROVIDER": "zoom"}, "check")
+    assert result.returncode != 0
+    assert "LIVE_PROVIDER must be demo or bigbluebutton" in result.stderr
+
+
+def test_bigbluebutton_needs_its_address_and_secret():
+    result = run_django({"DEBUG": "true", "LIVE_PROVIDER": "bigbluebutton"}, "check")
+    assert result.returncode != 0
+    assert "needs LIVE_BBB_URL and LIVE_BBB_SECRET" in result.stderr
