@@ -95,7 +95,10 @@ def pupil_work(request: HttpRequest, code: str) -> list[WorkItem]:
 
 
 @router.post(
-    "/work/{code}/feedback", response={201: FeedbackOut}, url_name="work_feedback", summary="Give feedback on work"
+    "/journal/items/{code}/feedback",
+    response={201: FeedbackOut},
+    url_name="work_feedback",
+    summary="Give feedback on work",
 )
 def work_feedback(request: HttpRequest, code: str, payload: FeedbackIn) -> Status[Feedback]:
     viewer = caller_of(request).viewer

@@ -5,10 +5,10 @@ from homelearning.journal import views
 app_name = "journal"
 urlpatterns = [
     path("journal/child/<slug:code>/", views.child_journal, name="child"),
-    path("journal/work/<slug:code>/", views.item_detail, name="item"),
-    path("journal/work/<slug:code>/feedback", views.feedback, name="feedback"),
-    path("journal/work/<slug:code>/comment", views.comment, name="comment"),
-    path("journal/work/<slug:code>/comments/<slug:comment_code>/hide", views.comment_hide, name="comment_hide"),
+    path("journal/items/<slug:code>/", views.item_detail, name="item"),
+    path("journal/items/<slug:code>/feedback", views.feedback, name="feedback"),
+    path("journal/items/<slug:code>/comment", views.comment, name="comment"),
+    path("journal/items/<slug:code>/comments/<slug:comment_code>/hide", views.comment_hide, name="comment_hide"),
     path("journal/files/<slug:code>", views.work_file, name="file"),
     path("journal/child/<slug:code>/call", views.call_ask, name="call_ask"),
     path("journal/pupils/<slug:code>/paper", views.paper_returned, name="paper_returned"),

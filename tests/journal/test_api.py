@@ -23,7 +23,7 @@ def test_pupil_work_for_staff_who_see_the_pupil(world: World, client) -> None:  
 
 def test_feedback_through_the_api(world: World, client) -> None:  # type: ignore[no-untyped-def]
     item = sent_work(world.amy, world.parent)
-    url = f"/api/v1/work/{item.code}/feedback"
+    url = f"/api/v1/journal/items/{item.code}/feedback"
     _, office = live_token(world.office)
     assert client.post(url, {"text": "x"}, content_type="application/json", headers=bearer(office)).status_code == 403
     _, secret = live_token(world.ta)
