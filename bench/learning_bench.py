@@ -40,6 +40,8 @@ ENV = {
     "SECRET_KEY": "bench-only-secret-key-never-used-anywhere-else-0123456789abcdef",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
+    # As in production: hashed, compressed static files served by whitenoise (collectstatic below).
+    "STATIC_MANIFEST": "true",
 }
 
 
@@ -48,7 +50,7 @@ def _prepare() -> tuple[str, str, str, str]:
     DB.unlink(missing_ok=True)
     env = {**os.environ, **ENV, "DEBUG": "true", "DEMO_MODE": "true"}
     py = sys.executable
-    for args in (["migrate", "-v0"], ["seed_demo"], ["seed_learning_demo"]):
+    for args in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["seed_demo"], ["seed_learning_demo"]):
         subprocess.run([py, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own manage.py
     os.environ.update(ENV)
     os.environ["DEBUG"] = "true"

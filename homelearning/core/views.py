@@ -15,7 +15,7 @@ from homelearning.core.forms import AuditSearchForm, EmailFilterForm
 from homelearning.core.mail import email_retry
 from homelearning.core.models import OutboundEmail
 from homelearning.core.selectors import AuditFilter, audit_actions, audit_events, email_counts, emails_for_school
-from homelearning.learning.selectors import children_with_day
+from homelearning.learning.today import children_today
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
 from homelearning.people.models import Role
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["policy_review_due"] = context["policy"].review_is_due(today)  # type: ignore[attr-defined]
         return render(request, "core/home_staff.html", context)
     if viewer.is_parent:
-        context["children"] = children_with_day(context["children"], timezone.localdate())  # type: ignore[arg-type]
+        context["children"] = children_today(context["children"], timezone.localdate())  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)
 

@@ -96,6 +96,8 @@ class Plan(models.Model):
     created_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Counts changes to the class's activities (learning.services._touch): parents' cached pages key on it.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("date",)

@@ -12,8 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.learning.models import Activity, ActivityOmission, Plan, PlanTemplate, Resource, Subject
-from homelearning.people.models import Pupil, School, SchoolClass, Staff
-from homelearning.people.selectors import ChildSummary
+from homelearning.people.models import Pupil, School, SchoolClass
 
 
 class _Row(Protocol):
@@ -213,35 +212,6 @@ def neighbour_days(school: School, day: datetime.date) -> tuple[datetime.date, d
         next((d for d in earlier if calendar.is_school_day(d)), earlier[0]),
         next((d for d in later if calendar.is_school_day(d)), later[0]),
     )
-
-
-@dataclass(frozen=True)
-class ChildDay:
-    """A parent's child with the day's learning: what the parent's first screen shows."""
-
-    pupil: Pupil
-    teachers: list[Staff]
-    day: PupilDay
-    previous_day: datetime.date
-    next_day: datetime.date
-
-
-def children_with_day(children: Sequence[ChildSummary], day: datetime.date) -> list[ChildDay]:
-    """Each child's learning on `day`. Four queries, plus two per school the children attend."""
-    days = pupil_days([c.pupil for c in children], day)
-    around: dict[int, tuple[datetime.date, datetime.date]] = {}
-    result = []
-    for child, pupil_day_ in zip(children, days, strict=True):
-        school = child.pupil.school
-        if school.pk not in around:
-            around[school.pk] = neighbour_days(school, day)
-        previous_day, next_day = around[school.pk]
-        result.append(
-            ChildDay(
-                pupil=child.pupil, teachers=child.teachers, day=pupil_day_, previous_day=previous_day, next_day=next_day
-            )
-        )
-    return result
 
 
 def classes_for_planning(classes: QuerySet[SchoolClass]) -> list[SchoolClass]:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from homelearning.core.audit import audit
@@ -146,6 +146,7 @@ def resource_upload(
 def resource_delete(*, resource: Resource, by: Staff) -> None:
     name, storage = resource.file.name, resource.file.storage
     audit(action="learning.resource.delete", actor=by.user, school=by.school, target=resource)
+    Plan.objects.filter(activities__resources=resource).update(updated_at=timezone.now(), version=F("version") + 1)
     deleted, _ = Resource.objects.filter(pk=resource.pk).delete()
     if not deleted:
         raise InvalidTransition("The resource was already removed.")
@@ -187,8 +188,14 @@ def _check_entitlement(plan: Plan, *, pupil: Pupil | None, confirm_over: bool) -
         raise OverEntitlement(total, limit)
 
 
-def _touch(plan: Plan) -> None:
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+def _touch(plan: Plan | int) -> None:
+    """Mark a plan changed: every change to its activities or their resources calls this.
+
+    Parents' pages cache each class's rendered day under the plan's `version` (learning.today).
+    """
+    Plan.objects.filter(pk=plan if isinstance(plan, int) else plan.pk).update(
+        updated_at=timezone.now(), version=F("version") + 1
+    )
 
 
 @transaction.atomic
@@ -305,6 +312,8 @@ def activity_delete(*, activity: Activity, by: Staff) -> None:
     deleted, _ = Activity.objects.filter(pk=activity.pk).delete()
     if not deleted:
         raise InvalidTransition("The activity was already removed.")
+    if activity.plan_id is not None:
+        _touch(activity.plan_id)
     if activity.pupil_id is not None:
         audit(
             action="learning.bespoke.remove",
@@ -339,6 +348,8 @@ def activity_move(*, activity: Activity, by: Staff, step: int) -> None:
     # A replacement sits where the activity it replaces sits.
     for position, pk in enumerate(ids, start=1):
         Activity.objects.filter(replaces_id=pk).update(position=position)
+    if activity.plan_id is not None:
+        _touch(activity.plan_id)
 
 
 def _copy_activities(

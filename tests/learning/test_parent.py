@@ -115,13 +115,16 @@ def _grow(plan, by, n: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_parent_home_query_count_is_fixed(world: World, client_for, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    """The same for 3 activities or 30, and for 1 child or 4."""
+    """The same for 3 activities or 30, and for 1 child or 4; bespoke days cost a fixed four more."""
     oak = planned_day(world.oak, world.teacher, minutes=(30, 30, 30), subjects=MIXED)
     client = client_for(world.other_parent)  # one child, Cara
     url = reverse("home")
-    client.get(url)  # warm the session
-    baseline = _count(client, url)
+    client.get(url)  # warm the session and the class day's fragment
+    cached = _count(client, url)
     _grow(oak, world.teacher, 27)
+    client.get(url)  # the plan changed: rendered afresh once, then cached again
+    with django_assert_num_queries(cached):
+        client.get(url)
     services.activity_add(
         plan=oak,
         by=world.staff(world.inclusion),
@@ -131,17 +134,62 @@ def test_parent_home_query_count_is_fixed(world: World, client_for, django_asser
         pupil=world.cara,
         confirm_over=True,
     )
-    with django_assert_num_queries(baseline):
-        client.get(url)
-    # Four children across two classes, bespoke changes included.
+    # Cara's day is bespoke now: loaded and rendered every time, in four more queries.
+    with django_assert_num_queries(cached + 4):
+        page = client.get(url).content.decode()
+    assert "Just for Cara" in page
+    # Four children across two classes, one of them with bespoke changes.
     ash = planned_day(world.ash, world.teacher_ash, minutes=(20,) * 3, subjects=MIXED)
     _grow(ash, world.teacher_ash, 27)
     _more_children(world, 2)
     parent = client_for(world.parent)
     parent.get(url)
-    with django_assert_num_queries(baseline):
+    with django_assert_num_queries(cached):
         response = parent.get(url)
     assert response.content.decode().count('class="card activity"') == 30 + 30 + 30 + 30
+    services.activity_drop_for_pupil(activity=oak.activities.first(), pupil=world.amy, by=world.staff(world.teacher))
+    with django_assert_num_queries(cached + 4):
+        response = parent.get(url)
+    assert response.content.decode().count('class="card activity"') == 29 + 30 + 30 + 30
+
+
+def _amy_day(client) -> str:  # type: ignore[no-untyped-def]
+    page = client.get(reverse("home")).content.decode()
+    return page[page.index(">Amy</a>") : page.index("</li>", page.index('class="day-nav"', page.index(">Amy</a>")))]
+
+
+def test_cached_class_day_follows_every_change(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Each service that changes a class's day shows on the parent's next page load."""
+    teacher = world.staff(world.teacher)
+    plan = planned_day(world.oak, world.teacher, minutes=(30, 20))
+    client = client_for(world.parent)
+    assert "Activity 2" in _amy_day(client)
+    first, second = plan.activities.order_by("position")
+    link = services.resource_link_create(by=teacher, title="Counting game", url="https://example.org/count")
+    services.activity_update(
+        activity=first, by=teacher, subject=subject("maths"), title="Renamed", minutes=30, resources=[link]
+    )
+    day = _amy_day(client)
+    assert "Renamed" in day and "Counting game" in day
+    services.activity_move(activity=second, by=teacher, step=-1)
+    day = _amy_day(client)
+    assert day.index("Activity 2") < day.index("Renamed")
+    services.resource_delete(resource=link, by=teacher)
+    assert "Counting game" not in _amy_day(client)
+    services.activity_delete(activity=second, by=teacher)
+    assert "Activity 2" not in _amy_day(client)
+    services.activity_add(plan=plan, by=teacher, subject=subject("reading"), title="Added", minutes=10)
+    assert "Added" in _amy_day(client)
+    services.template_save(plan=plan, name="Standard", by=teacher)
+    services.template_apply(template=plan.school_class.year_group.learning_templates.get(), plan=plan, by=teacher)
+    assert _amy_day(client).count("Added") == 2
+    assert _amy_day(client).count("Renamed") == 2
+    services.activity_drop_for_pupil(activity=first, pupil=world.amy, by=teacher)
+    assert _amy_day(client).count("Renamed") == 1
+    services.activity_restore_for_pupil(activity=first, pupil=world.amy, by=teacher)
+    assert _amy_day(client).count("Renamed") == 2
+    services.plan_delete(plan=plan, by=teacher)
+    assert "Nothing is planned for this day." in _amy_day(client)
 
 
 def test_child_page_query_count_is_fixed(world: World, client_for, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
