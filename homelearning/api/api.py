@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from homelearning.api.auth import ApiTokenAuth, caller_of
 from homelearning.api.schemas import ClassOut, MeOut, PupilOut
 from homelearning.api.selectors import pupils_for_api
+from homelearning.api.throttle import TokenRateThrottle
 from homelearning.core.audit import audit
 from homelearning.people.access import classes_visible_to, get_class_for_staff, pupils_visible_to
 from homelearning.people.models import Pupil, SchoolClass
@@ -35,7 +36,15 @@ api = NinjaAPI(
     "Send `Authorization: Bearer <token>`; make tokens on the API tokens page.",
     docs_url=None,
     auth=ApiTokenAuth(),
+    throttle=[TokenRateThrottle()],
 )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Too many requests: slow down and try again."}, status=429)
+    response["Retry-After"] = str(max(1, int(exc.wait or 1)))
+    return response
 
 
 @api.exception_handler(AuthenticationError)

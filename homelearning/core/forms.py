@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from homelearning.core.models import OutboundEmail
+from homelearning.core.models import NonSchoolDay, OutboundEmail
 
 
 class AuditSearchForm(forms.Form):
@@ -23,3 +23,15 @@ class EmailFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Show", required=False, choices=[("", "All emails"), *OutboundEmail.Status.choices]
     )
+
+
+class TermForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60, help_text="For example “Spring 1”.")
+    first_day = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NonSchoolDayForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="Kind", choices=NonSchoolDay.Kind.choices)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)

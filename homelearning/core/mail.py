@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 
 from homelearning.core.errors import InvalidTransition
 from homelearning.core.models import OutboundEmail
 from homelearning.people.models import School
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
 
 
 def email_queue(
@@ -21,8 +31,13 @@ def email_queue(
     from_email: str | None = None,
     reply_to: str = "",
     is_secret: bool = False,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboundEmail:
-    """Store an email and send it once the surrounding transaction commits."""
+    """Store an email and send it once the surrounding transaction commits.
+
+    `attachments` are small text files (a calendar invitation, say), stored with the message so a retry
+    sends exactly what was queued.
+    """
     from homelearning.core.tasks import send_email
 
     with transaction.atomic():
@@ -36,6 +51,7 @@ def email_queue(
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
             reply_to=reply_to,
             is_secret=is_secret,
+            attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in attachments],
         )
         # The job row is written in the same transaction: both exist, or neither.
         send_email.enqueue(email_id=email.pk)

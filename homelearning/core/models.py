@@ -118,6 +118,8 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Small text attachments, e.g. a live session's calendar file: [{"filename", "content", "mimetype"}].
+    attachments = models.JSONField(default=list, blank=True)
     # Login codes and similar: shown in the demo outbox, never kept past sending in production.
     is_secret = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)

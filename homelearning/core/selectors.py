@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from homelearning.core.models import AuditEvent, OutboundEmail
+from homelearning.core.calendar import bank_holiday_name
+from homelearning.core.models import AuditEvent, NonSchoolDay, OutboundEmail, Term
 from homelearning.people.models import School
 
 
@@ -54,3 +55,40 @@ def email_counts(school: School) -> dict[str, int]:
         sent=Count("id", filter=Q(status=OutboundEmail.Status.SENT)),
     )
     return {k: int(v or 0) for k, v in counts.items()}
+
+
+@dataclass(frozen=True)
+class TermRow:
+    term: Term
+    school_days: int
+    closed: list[NonSchoolDay]
+    bank_holidays: list[tuple[datetime.date, str]]
+
+
+def calendar_overview(school: School, *, since: datetime.date) -> list[TermRow]:
+    """Terms ending on or after `since`, each with its days without school and its count of school days."""
+    terms = list(Term.objects.filter(school=school, last_day__gte=since).order_by("first_day"))
+    if not terms:
+        return []
+    days = list(
+        NonSchoolDay.objects.filter(school=school, date__range=(terms[0].first_day, terms[-1].last_day)).order_by(
+            "date"
+        )
+    )
+    rows = []
+    for term in terms:
+        closed = [d for d in days if term.first_day <= d.date <= term.last_day]
+        closed_dates = {d.date for d in closed}
+        holidays_in_term: list[tuple[datetime.date, str]] = []
+        count = 0
+        day = term.first_day
+        while day <= term.last_day:
+            if day.weekday() < 5:
+                name = bank_holiday_name(day)
+                if name:
+                    holidays_in_term.append((day, name))
+                elif day not in closed_dates:
+                    count += 1
+            day += datetime.timedelta(days=1)
+        rows.append(TermRow(term=term, school_days=count, closed=closed, bank_holidays=holidays_in_term))
+    return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -24,6 +25,11 @@ def retry_delay(attempt: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.EMAIL_RETRY_BASE_SECONDS * 4 ** (attempt - 1))
 
 
+def message_id_for(email: OutboundEmail) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "homelearning.invalid"
+    return f"<{email.code}@{domain}>"
+
+
 @task()
 def send_email(*, email_id: int) -> str:
     """Send one stored email. A failure is retried with backoff, then marked failed for the office."""
@@ -40,10 +46,19 @@ def send_email(*, email_id: int) -> str:
         from_email=email.from_email,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers={"X-Home-Learning-Id": email.code, "Auto-Submitted": "auto-generated"},
+        headers={
+            "X-Home-Learning-Id": email.code,
+            "Auto-Submitted": "auto-generated",
+            # One Message-ID per stored email, the same on every attempt: if a worker dies after the mail
+            # server accepted a message but before it was marked sent, the repeat carries the same id and
+            # mail servers and clients treat it as the same message.
+            "Message-ID": message_id_for(email),
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried

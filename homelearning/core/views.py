@@ -1,24 +1,41 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from homelearning.core.access import get_email_for_staff
+from homelearning.core import services
+from homelearning.core.access import (
+    can_edit_calendar,
+    get_email_for_staff,
+    get_non_school_day_for_staff,
+    get_term_for_staff,
+)
 from homelearning.core.audit import audit
-from homelearning.core.errors import ServiceError
-from homelearning.core.forms import AuditSearchForm, EmailFilterForm
+from homelearning.core.errors import refusal_as_message, refusal_on_form
+from homelearning.core.forms import AuditSearchForm, EmailFilterForm, NonSchoolDayForm, TermForm
 from homelearning.core.mail import email_retry
 from homelearning.core.models import OutboundEmail
-from homelearning.core.selectors import AuditFilter, audit_actions, audit_events, email_counts, emails_for_school
+from homelearning.core.selectors import (
+    AuditFilter,
+    audit_actions,
+    audit_events,
+    calendar_overview,
+    email_counts,
+    emails_for_school,
+)
 from homelearning.learning.today import children_today
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
-from homelearning.people.models import Role
+from homelearning.people.models import Role, Staff
+from homelearning.people.viewer import Viewer
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -82,11 +99,8 @@ def email_list(request: HttpRequest) -> HttpResponse:
 def email_resend(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     email = get_email_for_staff(viewer, code)
-    try:
+    with refusal_as_message(request):
         email_retry(email=email)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         audit(action="email.resend", actor=request.user, school=email.school, target=email, request=request)  # type: ignore[arg-type]
         messages.success(request, f"The email to {email.to} will be sent again.")
     return redirect("core:email_list")
@@ -98,3 +112,92 @@ def outbox(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     emails = OutboundEmail.objects.order_by("-created_at", "-id")[:100]
     return render(request, "core/outbox.html", {"emails": emails})
+
+
+# --- The school calendar ------------------------------------------------------------------
+
+
+def _staff(viewer: Viewer) -> Staff:
+    if viewer.staff is None:  # staff_required has checked; this narrows the type
+        raise PermissionDenied("This page is for school staff.")
+    return viewer.staff
+
+
+def _calendar_context(viewer: Viewer, **forms: object) -> dict[str, object]:
+    school = _staff(viewer).school
+    since = timezone.localdate() - datetime.timedelta(days=200)
+    return {
+        "rows": calendar_overview(school, since=since),
+        "can_edit": can_edit_calendar(viewer),
+        "term_form": forms.get("term_form") or TermForm(),
+        "day_form": forms.get("day_form") or NonSchoolDayForm(),
+    }
+
+
+@staff_required()
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """Terms, INSET days and planned closures: what every deadline and entitlement counts in school days."""
+    return render(request, "core/calendar.html", _calendar_context(viewer_of(request)))
+
+
+@require_POST
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def term_add(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = TermForm(request.POST)
+    if form.is_valid():
+        with refusal_on_form(form):
+            term = services.term_create(school=_staff(viewer).school, by=_staff(viewer), **form.cleaned_data)
+            messages.success(request, f"Added {term}.")
+            return redirect("core:calendar")
+    return render(request, "core/calendar.html", _calendar_context(viewer, term_form=form), status=400)
+
+
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    term = get_term_for_staff(viewer, pk)
+    initial = {"name": term.name, "first_day": term.first_day, "last_day": term.last_day}
+    form = TermForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            term = services.term_update(term=term, by=_staff(viewer), **form.cleaned_data)
+            messages.success(request, f"Saved {term}.")
+            return redirect("core:calendar")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/term_edit.html", {"term": term, "form": form}, status=status)
+
+
+@require_POST
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def term_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    term = get_term_for_staff(viewer, pk)
+    with refusal_as_message(request):
+        services.term_delete(term=term, by=_staff(viewer))
+        messages.success(request, f"Removed {term}.")
+    return redirect("core:calendar")
+
+
+@require_POST
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def day_add(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    form = NonSchoolDayForm(request.POST)
+    if form.is_valid():
+        with refusal_on_form(form):
+            day = services.non_school_day_add(school=_staff(viewer).school, by=_staff(viewer), **form.cleaned_data)
+            messages.success(request, f"Marked {day}.")
+            return redirect("core:calendar")
+    return render(request, "core/calendar.html", _calendar_context(viewer, day_form=form), status=400)
+
+
+@require_POST
+@staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
+def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    day = get_non_school_day_for_staff(viewer, pk)
+    with refusal_as_message(request):
+        services.non_school_day_remove(day=day, by=_staff(viewer))
+        messages.success(request, f"{day.date:%-d %B %Y} is a school day again.")
+    return redirect("core:calendar")

@@ -67,6 +67,7 @@ def test_the_worker_delivers_through_a_real_smtp_server(smtp):
     assert received["Subject"] == "Snow day: school is closed"
     assert received["Reply-To"] == "office@balfour.test"
     assert received["X-Home-Learning-Id"] == email.code
+    assert received["Message-ID"] == f"<{email.code}@127.0.0.1>"
     assert "School is closed today." in received.get_body(("plain",)).get_content()
     assert "<p>School is closed today.</p>" in received.get_body(("html",)).get_content()
     run_worker()

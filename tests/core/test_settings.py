@@ -113,7 +113,7 @@ def test_demo_mode_needs_debug():
 def test_an_unknown_video_provider_is_named():
     result = run_django({"DEBUG": "true", "LIVE_PROVIDER": "zoom"}, "check")
     assert result.returncode != 0
-    assert "LIVE_PROVIDER must be demo or bigbluebutton" in result.stderr
+    assert "LIVE_PROVIDER must be demo, bigbluebutton or teams" in result.stderr
 
 
 def test_bigbluebutton_needs_its_address_and_secret():

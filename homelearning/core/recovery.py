@@ -1,0 +1,56 @@
+"""Putting back the work of a task worker that died (SIGKILL, out of memory, power cut).
+
+django-tasks-db marks a job RUNNING when a worker claims it; if that worker dies, the job would stay
+RUNNING for ever. A worker restarted under the same id (systemd: `--worker-id %H-%i`) first hands its
+own unfinished jobs back to the queue; a timer hands back jobs that have been running far longer than
+any task takes (a host that never came back). Tasks are written to be safe to run again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from homelearning.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+SEND_EMAIL_PATH = "homelearning.core.tasks.send_email"
+
+
+def tasks_recover(*, worker_id: str = "", running_longer_than: datetime.timedelta | None = None) -> int:
+    """Return RUNNING jobs of a dead worker (by id) or older than a limit to READY; the number returned."""
+    if not worker_id and running_longer_than is None:
+        raise ValueError("Name the dead worker's id or an age limit.")
+    cutoff = timezone.now() - running_longer_than if running_longer_than is not None else None
+    with transaction.atomic():
+        # Rows still locked belong to a live worker finishing them; never touch those.
+        jobs = list(
+            DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+            .select_for_update(skip_locked=True)
+            .only("id", "worker_ids", "task_path", "args_kwargs", "started_at")
+        )
+        recovered = []
+        for job in jobs:
+            last_worker = job.worker_ids[-1] if job.worker_ids else ""
+            too_old = cutoff is not None and job.started_at is not None and job.started_at < cutoff
+            if (worker_id and last_worker == worker_id) or too_old:
+                recovered.append(job)
+        for job in recovered:
+            DBTaskResult.objects.filter(pk=job.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+            if job.task_path == SEND_EMAIL_PATH:
+                # The dead worker may have claimed the email (SENDING); let the re-run claim it again.
+                email_id = (job.args_kwargs.get("kwargs") or {}).get("email_id")
+                if isinstance(email_id, int):
+                    OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
+                        status=OutboundEmail.Status.QUEUED
+                    )
+            logger.warning("Task %s (%s) returned to the queue after its worker died.", job.pk, job.task_path)
+    return len(recovered)
