@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from homelearning.live.models import LiveSession
-from homelearning.people.models import Pupil, Staff
+from homelearning.people.models import Carer, Pupil, Staff
 
 
 def _staff_label(staff: Staff) -> str:
@@ -80,3 +80,75 @@ class AcceptForm(forms.Form):
         error_messages={"required": "Tick the box to accept the agreement before joining."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (optional, kept for the school)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BanForm(forms.Form):
+    days = forms.IntegerField(
+        label="Number of days without live sessions",
+        min_value=1,
+        max_value=365,
+        initial=28,
+        error_messages={
+            "min_value": "Choose at least 1 day.",
+            "max_value": "Choose at most 365 days.",
+            "invalid": "Enter a number of days.",
+        },
+    )
+    reason = forms.CharField(
+        label="How was the agreement broken?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept for the school. The family is told the period, not this text; the teacher will call them.",
+        error_messages={"required": "Say how the agreement was broken."},
+    )
+    whole_family = forms.BooleanField(
+        label="Also the child's brothers and sisters at this school (the whole family)", required=False
+    )
+    raise_concern = forms.BooleanField(
+        label="A child may be at risk: raise a safeguarding concern next", required=False
+    )
+
+
+class RecipientForm(forms.Form):
+    carer = forms.ModelChoiceField(
+        label="Send this child's live session invitations to",
+        queryset=Carer.objects.none(),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a carer.", "invalid_choice": "Choose one of the child's carers."},
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=300, help_text="For example: staying with dad until Friday."
+    )
+
+    def __init__(self, *args: Any, carers: list[Carer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["carer"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Carer.objects.filter(pk__in=[c.pk for c in carers]).order_by("surname", "first_name")
+        field.label_from_instance = _carer_label  # type: ignore[method-assign,assignment]
+
+
+def _carer_label(carer: Carer) -> str:
+    return f"{carer.full_name} ({carer.email})" if carer.email else f"{carer.full_name} (no email address)"
+
+
+class LiveSettingsForm(forms.Form):
+    provider = forms.ChoiceField(label="Video service for live sessions", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = choices
+        field.error_messages["invalid_choice"] = "Choose one of the video services set up on this server."

@@ -45,6 +45,8 @@ class LiveSession(models.Model):
     provider = models.CharField(max_length=20, default="demo")
     provider_started = models.BooleanField(default=False)
     provider_create_time = models.CharField(max_length=40, blank=True)
+    provider_meeting_id = models.CharField(max_length=400, blank=True, help_text="The provider's id of the meeting.")
+    provider_join_url = models.URLField(max_length=2000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -82,6 +84,7 @@ class Invitation(models.Model):
         WAITING = "waiting", "Waiting"
         ADMITTED = "admitted", "Admitted"
         DENIED = "denied", "Turned away"
+        HELD = "held", "Held: not allowed to join live sessions"
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="invitations")
@@ -97,6 +100,7 @@ class Invitation(models.Model):
     admitted_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     denied_at = models.DateTimeField(null=True, blank=True)
+    denied_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ("accepted_at", "pk")
@@ -119,3 +123,79 @@ class LiveIncident(models.Model):
 
     def __str__(self) -> str:
         return f"Incident in {self.session.code}"
+
+
+class LiveBan(models.Model):
+    """A child not allowed to join live sessions for a period, after the agreement was broken (LIV-11)."""
+
+    code = models.SlugField(max_length=40, unique=True, default=new_code)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="live_bans")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.TextField(max_length=2000)
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        LiveSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bans",
+        help_text="Where it happened",
+    )
+    follow_up_call = models.ForeignKey(
+        "journal.CallRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("-starts_at", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="live_ban_has_length")
+        ]
+
+    def __str__(self) -> str:
+        return f"Live sessions ban {self.code}"
+
+    def covers(self, start: datetime.datetime, end: datetime.datetime) -> bool:
+        return self.lifted_at is None and self.starts_at < end and self.ends_at > start
+
+
+class InvitationRecipient(models.Model):
+    """The office sends a child's invitations to another carer of the child (LIV-09)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="live_recipients")
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ended_at__isnull=True), name="live_one_recipient_per_child"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitations for {self.pupil.first_name} to {self.carer}"
+
+
+class LiveSettings(models.Model):
+    """Which video provider a school uses (the credentials stay in the environment, never in the database)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="live_settings")
+    provider = models.CharField(max_length=20, blank=True, help_text="Empty: the server's default provider.")
+    updated_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "live settings"
+
+    def __str__(self) -> str:
+        return f"Live settings of {self.school}"

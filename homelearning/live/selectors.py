@@ -6,8 +6,9 @@ import datetime
 
 from django.db.models import Count, Q
 
-from homelearning.live.models import Invitation, LiveSession
-from homelearning.people.models import Carer, ClassStaff, Pupil, SchoolClass, Staff
+from homelearning.live.models import Invitation, InvitationRecipient, LiveBan, LiveSession, LiveSettings
+from homelearning.people.access import pupils_visible_to
+from homelearning.people.models import Carer, ClassStaff, Pupil, PupilCarer, School, SchoolClass, Staff
 from homelearning.people.viewer import Viewer
 
 
@@ -61,3 +62,41 @@ def colleagues(staff: Staff) -> list[Staff]:
 def carer_record_for_child(viewer: Viewer, pupil: Pupil) -> Carer | None:
     """Which of the signed-in person's carer records is linked to this child (for the staff's waiting list)."""
     return Carer.objects.filter(pk__in=[c.pk for c in viewer.carer_records], pupil_links__pupil=pupil).first()
+
+
+def bans_for_staff(viewer: Viewer, *, now: datetime.datetime) -> list[LiveBan]:
+    """Bans of children the member of staff can see, in force or to come, newest first."""
+    pupils = pupils_visible_to(viewer)
+    return list(
+        LiveBan.objects.filter(pupil__in=pupils, lifted_at__isnull=True, ends_at__gt=now)
+        .select_related("pupil__school_class", "by", "session", "follow_up_call")
+        .order_by("-starts_at", "pk")
+    )
+
+
+def carers_of(pupil: Pupil) -> list[Carer]:
+    return [link.carer for link in PupilCarer.objects.filter(pupil=pupil).select_related("carer").order_by("priority")]
+
+
+def pupils_with_recipients(viewer: Viewer) -> list[tuple[Pupil, Carer | None, bool]]:
+    """Each child on roll with who receives their invitations, and whether the office redirected them."""
+    pupils = list(
+        pupils_visible_to(viewer)
+        .filter(left_on__isnull=True)
+        .select_related("school_class")
+        .order_by("school_class__name", "legal_first_name", "surname")
+    )
+    redirected = {
+        r.pupil_id: r.carer
+        for r in InvitationRecipient.objects.filter(pupil__in=pupils, ended_at__isnull=True).select_related("carer")
+    }
+    primaries = {
+        link.pupil_id: link.carer
+        for link in PupilCarer.objects.filter(pupil__in=pupils, is_primary=True).select_related("carer")
+    }
+    return [(p, redirected.get(p.pk) or primaries.get(p.pk), p.pk in redirected) for p in pupils]
+
+
+def chosen_provider(school: School) -> str:
+    """The provider the headteacher chose ("" for the server's default)."""
+    return LiveSettings.objects.filter(school=school).values_list("provider", flat=True).first() or ""

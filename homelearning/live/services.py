@@ -12,11 +12,37 @@ from django.utils import timezone
 from homelearning.core.audit import audit
 from homelearning.core.calendar import is_school_day
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
-from homelearning.core.mail import email_queue
+from homelearning.core.mail import Attachment, email_queue
 from homelearning.live.agreement import AGREEMENT_V1
-from homelearning.live.models import Invitation, LiveAgreement, LiveIncident, LiveSession
-from homelearning.live.providers import Room, default_provider_name, provider_named
-from homelearning.people.models import Carer, ClassStaff, Pupil, PupilCarer, SchoolClass, Staff, User
+from homelearning.live.ics import invitation_ics
+from homelearning.live.models import (
+    Invitation,
+    InvitationRecipient,
+    LiveAgreement,
+    LiveBan,
+    LiveIncident,
+    LiveSession,
+    LiveSettings,
+)
+from homelearning.live.providers import (
+    PROVIDER_LABELS,
+    Room,
+    configured_providers,
+    default_provider_name,
+    provider_named,
+)
+from homelearning.people.models import (
+    Carer,
+    ClassStaff,
+    Pupil,
+    PupilCarer,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+    StaffRole,
+    User,
+)
 from homelearning.people.selectors import policy_in_force
 
 STAFF_IN_ROOM = 2  # host and monitor
@@ -37,9 +63,81 @@ def room_for(session: LiveSession) -> Room:
         meeting_id=f"hl-{session.code}",
         name=session.title,
         minutes=session.minutes,
-        max_participants=session.invitations.count() + STAFF_IN_ROOM,
+        max_participants=session.invitations.exclude(status=Invitation.Status.HELD).count() + STAFF_IN_ROOM,
         create_time=session.provider_create_time,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        # The staff members' school accounts are their Teams accounts (LIV-01: the professional account).
+        host_account=session.host.user.email,
+        monitor_account=session.monitor.user.email,
+        provider_meeting_id=session.provider_meeting_id,
+        provider_join_url=session.provider_join_url,
     )
+
+
+def provider_for_school(school: School) -> str:
+    """The school's chosen provider if the server has its credentials, else the server's default."""
+    chosen = LiveSettings.objects.filter(school=school).values_list("provider", flat=True).first()
+    if chosen and chosen in configured_providers():
+        return chosen
+    return default_provider_name()
+
+
+def _has_role(staff: Staff, *roles: str) -> bool:
+    return StaffRole.objects.filter(staff=staff, role__in=roles).exists()
+
+
+@transaction.atomic
+def live_settings_change(*, school: School, by: Staff, provider: str) -> LiveSettings:
+    """The headteacher chooses the school's video provider among those the server is configured for."""
+    if by.school_id != school.pk or not by.is_active or not _has_role(by, Role.HEADTEACHER):
+        raise PermissionRefused("Only the headteacher chooses the video service.")
+    if provider and provider not in configured_providers():
+        label = PROVIDER_LABELS.get(provider, provider)
+        raise ServiceError(f"{label} is not set up on this server. Ask your technical support to configure it first.")
+    live_settings, _ = LiveSettings.objects.get_or_create(school=school)
+    LiveSettings.objects.filter(pk=live_settings.pk).update(provider=provider, updated_by=by, updated_at=timezone.now())
+    audit(action="live.settings.change", actor=by.user, school=school, details={"provider": provider or "default"})
+    return LiveSettings.objects.get(pk=live_settings.pk)
+
+
+def active_ban(*, pupil: Pupil, start: datetime.datetime, end: datetime.datetime) -> LiveBan | None:
+    """A ban (not lifted) whose period overlaps [start, end)."""
+    return (
+        LiveBan.objects.filter(pupil=pupil, lifted_at__isnull=True, starts_at__lt=end, ends_at__gt=start)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def ban_refusal(pupil: Pupil, ban: LiveBan | None) -> str:
+    if ban is None:
+        return f"{pupil.first_name} cannot join this live session. Please contact the school office."
+    return _ban_message(pupil, ban)
+
+
+def _ban_message(pupil: Pupil, ban: LiveBan) -> str:
+    until = timezone.localtime(ban.ends_at)
+    return (
+        f"{pupil.first_name} cannot join live sessions until {until:%-d %B %Y}, "
+        "because the Live Remote Learning Agreement was not followed. The school will call you about it."
+    )
+
+
+def _check_not_banned(invitation: Invitation) -> None:
+    session = invitation.session
+    ban = active_ban(pupil=invitation.pupil, start=session.starts_at, end=session.ends_at)
+    if ban is not None:
+        raise PermissionRefused(_ban_message(invitation.pupil, ban))
+
+
+def invitation_recipient(pupil: Pupil) -> Carer | None:
+    """Who receives the child's invitations: the carer the office chose (LIV-09), else the primary carer."""
+    chosen = InvitationRecipient.objects.filter(pupil=pupil, ended_at__isnull=True).select_related("carer").first()
+    if chosen is not None:
+        return chosen.carer
+    link = PupilCarer.objects.filter(pupil=pupil, is_primary=True).select_related("carer").first()
+    return link.carer if link is not None else None
 
 
 def _is_class_staff(staff: Staff, school_class: SchoolClass) -> bool:
@@ -99,18 +197,22 @@ def session_schedule(
         minutes=minutes,
         host=by,
         monitor=monitor,
-        provider=default_provider_name(),
+        provider=provider_for_school(school),
     )
-    primaries = {
-        link.pupil_id: link.carer
-        for link in PupilCarer.objects.filter(pupil__in=pupils, is_primary=True).select_related("carer")
-    }
     agreement = agreement_current()
     for pupil in sorted({p.pk: p for p in pupils}.values(), key=lambda p: p.pk):
-        carer = primaries.get(pupil.pk)
-        invitation = Invitation.objects.create(session=session, pupil=pupil, carer=carer)
-        if carer is not None and carer.email:
+        carer = invitation_recipient(pupil)
+        # A child denied live sessions for this period (LIV-11): the invitation is held, not sent.
+        held = active_ban(pupil=pupil, start=session.starts_at, end=session.ends_at) is not None
+        invitation = Invitation.objects.create(
+            session=session,
+            pupil=pupil,
+            carer=carer,
+            status=Invitation.Status.HELD if held else Invitation.Status.INVITED,
+        )
+        if not held and carer is not None and carer.email:
             _email_invitation(invitation=invitation, agreement=agreement)
+    transaction.on_commit(lambda: _enqueue_time_up(session))
     audit(
         action="live.schedule",
         actor=by.user,
@@ -119,6 +221,12 @@ def session_schedule(
         details={"children": len(pupils), "minutes": minutes, "monitor": monitor.code},
     )
     return session
+
+
+def _enqueue_time_up(session: LiveSession) -> None:
+    from homelearning.live.tasks import session_time_up
+
+    session_time_up.using(run_after=session.ends_at).enqueue(session_id=session.pk)
 
 
 def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> None:
@@ -137,7 +245,8 @@ def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> No
         f"Time: {local:%H:%M} to {timezone.localtime(session.ends_at):%H:%M}\n\n"
         f"Sign in to Home Learning and open this link from 10 minutes before the start:\n{link}\n\n"
         "The link works only for you, only for this session. Please do not share it.\n"
-        f"Add it to your calendar (after signing in): {calendar}\n"
+        "The attached calendar file (invitation.ics) adds it to your phone's calendar; "
+        f"or, after signing in: {calendar}\n"
         "You will wait in the waiting room until a member of staff lets your child in.\n\n"
         f"The Live Remote Learning Agreement (version {agreement.version}):\n{rules}\n\n"
         f"{school_class.name} class, {session.school.name}\n"
@@ -150,6 +259,13 @@ def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> No
         school=session.school,
         from_email=school_class.email or None,
         reply_to=school_class.email,
+        attachments=[
+            Attachment(
+                filename="invitation.ics",
+                content=invitation_ics(invitation=invitation, link=link),
+                mimetype="text/calendar; method=PUBLISH; charset=utf-8",
+            )
+        ],
     )
 
 
@@ -166,6 +282,7 @@ def invitation_accept(
     now = now or timezone.now()
     if not invitation.session.is_open(now):
         raise InvalidTransition("This session is not open.")
+    _check_not_banned(invitation)
     updated = Invitation.objects.filter(
         pk=invitation.pk, status=Invitation.Status.INVITED, session__status=LiveSession.Status.SCHEDULED
     ).update(
@@ -198,9 +315,12 @@ def session_open_room(*, session: LiveSession) -> LiveSession:
     """Book the meeting with the provider once (outside any transaction: it is a network call)."""
     if session.provider_started:
         return session
-    create_time = provider_named(session.provider).create(room_for(session))
+    booking = provider_named(session.provider).create(room_for(session))
     LiveSession.objects.filter(pk=session.pk, provider_started=False).update(
-        provider_started=True, provider_create_time=create_time
+        provider_started=True,
+        provider_create_time=booking.create_time,
+        provider_meeting_id=booking.meeting_id,
+        provider_join_url=booking.join_url,
     )
     session.refresh_from_db()
     return session
@@ -212,6 +332,7 @@ def invitation_admit(*, invitation: Invitation, by: Staff, now: datetime.datetim
     _check_can_admit(session, by)
     if not session.is_open(now):
         raise InvalidTransition("This session is not open, so nobody can be let in.")
+    _check_not_banned(invitation)
     session_open_room(session=session)
     with transaction.atomic():
         updated = Invitation.objects.filter(
@@ -224,15 +345,24 @@ def invitation_admit(*, invitation: Invitation, by: Staff, now: datetime.datetim
 
 
 @transaction.atomic
-def invitation_deny(*, invitation: Invitation, by: Staff, now: datetime.datetime | None = None) -> Invitation:
+def invitation_deny(
+    *, invitation: Invitation, by: Staff, reason: str = "", now: datetime.datetime | None = None
+) -> Invitation:
+    """Turn a waiting child away, or remove one already let in; their link no longer works for this session."""
     now = now or timezone.now()
     _check_can_admit(invitation.session, by)
     updated = Invitation.objects.filter(
         pk=invitation.pk, status__in=[Invitation.Status.WAITING, Invitation.Status.ADMITTED]
-    ).update(status=Invitation.Status.DENIED, denied_at=now, decided_by=by)
+    ).update(status=Invitation.Status.DENIED, denied_at=now, decided_by=by, denied_reason=reason.strip()[:2000])
     if updated != 1:
         raise InvalidTransition("This child is no longer waiting.")
-    audit(action="live.deny", actor=by.user, school=invitation.session.school, target=invitation)
+    audit(
+        action="live.deny",
+        actor=by.user,
+        school=invitation.session.school,
+        target=invitation,
+        details={"was": invitation.status, "reason_given": bool(reason.strip())},
+    )
     return Invitation.objects.get(pk=invitation.pk)
 
 
@@ -265,6 +395,23 @@ def session_end(
     return ended
 
 
+def session_expire(*, session: LiveSession, now: datetime.datetime | None = None) -> bool:
+    """At the time limit the session ends for everyone (LIV-08), as if the host had ended it."""
+    now = now or timezone.now()
+    if session.ends_at > now:
+        return False
+    with transaction.atomic():
+        updated = LiveSession.objects.filter(pk=session.pk, status=LiveSession.Status.SCHEDULED).update(
+            status=LiveSession.Status.ENDED, ended_at=session.ends_at
+        )
+        if updated != 1:
+            return False
+        audit(action="live.time_up", actor=None, school=session.school, target=session)
+        if session.provider_started:
+            transaction.on_commit(lambda: _provider_end(session.pk))
+    return True
+
+
 def _provider_end(session_pk: int) -> None:
     session = LiveSession.objects.get(pk=session_pk)
     try:
@@ -275,7 +422,11 @@ def _provider_end(session_pk: int) -> None:
 
 def join_url_for(*, invitation: Invitation) -> str:
     """The provider's join address for this child now: first name only, viewer, guest."""
-    session = LiveSession.objects.get(pk=invitation.session_id)  # fresh: the room may have just been booked
+    # Fresh: the room may have just been booked.
+    session = LiveSession.objects.select_related("host__user", "monitor__user").get(pk=invitation.session_id)
+    if session.status != LiveSession.Status.SCHEDULED or not session.is_open(timezone.now()):
+        raise InvalidTransition("This session has ended.")
+    _check_not_banned(invitation)
     return provider_named(session.provider).join_url(
         room_for(session),
         full_name=invitation.pupil.first_name,
@@ -339,3 +490,217 @@ def staff_join_url(*, session: LiveSession, by: Staff, now: datetime.datetime | 
     return provider_named(session.provider).join_url(
         room_for(session), full_name=by.display_name, user_id=f"staff-{by.code}", moderator=True, ref=session.code
     )
+
+
+# --- Bans (LIV-11) ----------------------------------------------------------------------------------
+
+MAX_BAN_DAYS = 365
+BAN_ROLES = (Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL)
+
+
+def can_ban(*, by: Staff, pupil: Pupil, session: LiveSession | None = None) -> bool:
+    """The child's class teacher or TA, the session's host or monitor, or a leader or DSL of the school."""
+    if by.school_id != pupil.school_id or not by.is_active:
+        return False
+    if session is not None and by.pk in (session.host_id, session.monitor_id):
+        return True
+    return _is_class_staff(by, pupil.school_class) or _has_role(by, *BAN_ROLES)
+
+
+def _family_of(pupil: Pupil) -> list[Pupil]:
+    """The child and the brothers and sisters on roll who share a carer with them."""
+    carers = PupilCarer.objects.filter(pupil=pupil).values("carer")
+    siblings = Pupil.objects.filter(school=pupil.school, left_on__isnull=True, carer_links__carer__in=carers).exclude(
+        pk=pupil.pk
+    )
+    return [pupil, *sorted(set(siblings), key=lambda p: p.pk)]
+
+
+def _carers_to_tell(pupil: Pupil) -> list[Carer]:
+    """The primary carer and, if the office redirected the invitations, that carer too."""
+    carers = {c.pk: c for c in [invitation_recipient(pupil)] if c is not None}
+    for link in PupilCarer.objects.filter(pupil=pupil, is_primary=True).select_related("carer"):
+        carers.setdefault(link.carer_id, link.carer)
+    return [c for c in carers.values() if c.email]
+
+
+@transaction.atomic
+def ban_create(
+    *,
+    pupil: Pupil,
+    by: Staff,
+    days: int,
+    reason: str,
+    session: LiveSession | None = None,
+    whole_family: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[LiveBan]:
+    """Deny a child (or the whole family) live sessions for `days` days (LIV-11).
+
+    Their invitations in that period are held, their links refused, anyone of them in a session now is
+    removed, the carers are told by email, and a follow-up call is created for the class teacher.
+    """
+    from homelearning.journal.services import call_request
+
+    now = now or timezone.now()
+    if not can_ban(by=by, pupil=pupil, session=session):
+        raise PermissionRefused("Only the child's class staff, the session's staff or a leader can do this.")
+    if session is not None and session.school_id != pupil.school_id:
+        raise ServiceError("The session is not at this child's school.")
+    if not 1 <= days <= MAX_BAN_DAYS:
+        raise ServiceError(f"Choose a period between 1 and {MAX_BAN_DAYS} days.")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say how the agreement was broken.")
+    if len(reason) > 2000:
+        raise ServiceError("Keep the reason under 2,000 characters.")
+    ends_at = now + datetime.timedelta(days=days)
+    bans: list[LiveBan] = []
+    for child in _family_of(pupil) if whole_family else [pupil]:
+        ban = LiveBan.objects.create(
+            school=child.school,
+            pupil=child,
+            starts_at=now,
+            ends_at=ends_at,
+            reason=reason,
+            by=by,
+            session=session,
+        )
+        # Not-yet-ended invitations in the period are held; a child in a session now is removed from it.
+        held = Invitation.objects.filter(
+            pupil=child,
+            session__status=LiveSession.Status.SCHEDULED,
+            session__starts_at__lt=ends_at,
+            status__in=[Invitation.Status.INVITED, Invitation.Status.WAITING, Invitation.Status.ADMITTED],
+        )
+        held_count = sum(
+            1
+            for invitation in held.select_related("session")
+            if invitation.session.ends_at > now
+            and Invitation.objects.filter(pk=invitation.pk, status=invitation.status).update(
+                status=Invitation.Status.HELD
+            )
+        )
+        call = call_request(
+            pupil=child,
+            by=by.user,
+            by_label=by.full_name,
+            reason=(
+                f"Follow-up call: {child.first_name} cannot join live sessions until "
+                f"{timezone.localtime(ends_at):%-d %B %Y} (Live Remote Learning Agreement). Reason: {reason}"
+            )[:1000],
+            by_staff=True,
+            call_on=timezone.localdate(now),
+        )
+        LiveBan.objects.filter(pk=ban.pk).update(follow_up_call=call)
+        audit(
+            action="live.ban",
+            actor=by.user,
+            school=child.school,
+            target=ban,
+            details={"days": days, "held_invitations": held_count, "session": session.code if session else ""},
+        )
+        ban.refresh_from_db()
+        _email_ban(ban=ban)
+        bans.append(ban)
+    return bans
+
+
+def _email_ban(*, ban: LiveBan) -> None:
+    pupil = ban.pupil
+    until = timezone.localtime(ban.ends_at)
+    school = pupil.school
+    for carer in _carers_to_tell(pupil):
+        # The reason stays with the school: it may hold safeguarding details. The follow-up call explains.
+        body = (
+            f"Dear {carer.full_name},\n\n"
+            f"{pupil.first_name} cannot join live sessions until {until:%A %-d %B %Y}, because the Live Remote "
+            "Learning Agreement was not followed. Any invitations for this period are held.\n\n"
+            f"{pupil.first_name}'s class teacher will phone you to talk about it.\n\n"
+            f"{school.name}\n{school.office_email} {school.office_phone}\n"
+        )
+        email_queue(
+            to=carer.email,
+            subject=f"Live sessions for {pupil.first_name}",
+            body_text=body,
+            kind="live_ban",
+            school=school,
+            from_email=pupil.school_class.email or None,
+            reply_to=pupil.school_class.email,
+        )
+
+
+@transaction.atomic
+def ban_lift(*, ban: LiveBan, by: Staff, now: datetime.datetime | None = None) -> LiveBan:
+    """End a ban early; held invitations for sessions still to come are sent again."""
+    now = now or timezone.now()
+    if not can_ban(by=by, pupil=ban.pupil):
+        raise PermissionRefused("Only the child's class staff or a leader can lift a ban.")
+    updated = LiveBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=by)
+    if updated != 1:
+        raise InvalidTransition("This ban has already been lifted.")
+    agreement = agreement_current()
+    released = 0
+    for invitation in Invitation.objects.filter(
+        pupil=ban.pupil, status=Invitation.Status.HELD, session__status=LiveSession.Status.SCHEDULED
+    ).select_related("session__school_class", "session__school", "pupil", "carer"):
+        session = invitation.session
+        if session.ends_at <= now or active_ban(pupil=ban.pupil, start=session.starts_at, end=session.ends_at):
+            continue
+        if Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.HELD).update(
+            status=Invitation.Status.INVITED
+        ):
+            released += 1
+            if invitation.carer is not None and invitation.carer.email:
+                _email_invitation(invitation=invitation, agreement=agreement)
+    audit(action="live.ban_lift", actor=by.user, school=ban.school, target=ban, details={"released": released})
+    return LiveBan.objects.get(pk=ban.pk)
+
+
+# --- Who receives the invitations (LIV-09) ----------------------------------------------------------
+
+RECIPIENT_ROLES = (Role.OFFICE, Role.HEADTEACHER, Role.SENIOR_LEADER)
+
+
+@transaction.atomic
+def recipient_set(*, pupil: Pupil, carer: Carer, by: Staff, note: str = "") -> InvitationRecipient | None:
+    """The office sends the child's invitations to another carer of the child (or back to the primary carer).
+
+    Invitations not yet used for sessions still to come go to the new carer at once.
+    """
+    if by.school_id != pupil.school_id or not by.is_active or not _has_role(by, *RECIPIENT_ROLES):
+        raise PermissionRefused("Only the school office or a leader can change who receives invitations.")
+    if not PupilCarer.objects.filter(pupil=pupil, carer=carer).exists():
+        raise ServiceError("Choose one of the child's own carers.")
+    if not carer.email:
+        raise ServiceError(f"{carer.full_name} has no email address. Add one before sending invitations there.")
+    now = timezone.now()
+    InvitationRecipient.objects.filter(pupil=pupil, ended_at__isnull=True).update(ended_at=now, ended_by=by)
+    is_primary = PupilCarer.objects.filter(pupil=pupil, carer=carer, is_primary=True).exists()
+    chosen = None
+    if not is_primary:
+        chosen = InvitationRecipient.objects.create(pupil=pupil, carer=carer, by=by, note=note.strip()[:300])
+    agreement = agreement_current()
+    moved = 0
+    for invitation in (
+        Invitation.objects.filter(
+            pupil=pupil,
+            status=Invitation.Status.INVITED,
+            session__status=LiveSession.Status.SCHEDULED,
+            session__starts_at__gt=now,
+        )
+        .exclude(carer=carer)
+        .select_related("session__school_class", "session__school", "pupil")
+    ):
+        if Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.INVITED).update(carer=carer):
+            invitation.carer = carer
+            _email_invitation(invitation=invitation, agreement=agreement)
+            moved += 1
+    audit(
+        action="live.recipient.change",
+        actor=by.user,
+        school=pupil.school,
+        target=pupil,
+        details={"carer": carer.code, "primary": is_primary, "moved_invitations": moved},
+    )
+    return chosen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.live import selectors, services
 from homelearning.live.access import (
     SCHEDULE_ROLES,
@@ -18,11 +20,27 @@ from homelearning.live.access import (
     get_invitation_for_staff,
     get_session_for_staff,
 )
-from homelearning.live.forms import AcceptForm, EndForm, ScheduleForm
+from homelearning.live.forms import (
+    AcceptForm,
+    BanForm,
+    EndForm,
+    LiveSettingsForm,
+    RecipientForm,
+    RemoveForm,
+    ScheduleForm,
+)
 from homelearning.live.ics import invitation_ics
-from homelearning.live.models import Invitation
-from homelearning.people.access import get_class_for_staff, parent_required, staff_required, viewer_of
-from homelearning.people.models import Staff
+from homelearning.live.models import Invitation, LiveBan, LiveSession
+from homelearning.live.providers import PROVIDER_LABELS, configured_providers, default_provider_name
+from homelearning.people.access import (
+    get_class_for_staff,
+    get_pupil_for_staff,
+    parent_required,
+    pupils_visible_to,
+    staff_required,
+    viewer_of,
+)
+from homelearning.people.models import Role, Staff
 from homelearning.people.selectors import policy_in_force
 
 POLL_SECONDS = 3
@@ -39,7 +57,17 @@ def session_list(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     sessions = selectors.upcoming_sessions_for_staff(viewer_of(request), now=timezone.now())
     classes = selectors.classes_staff_can_schedule(staff)
-    return render(request, "live/session_list.html", {"sessions": sessions, "classes": classes})
+    viewer = viewer_of(request)
+    return render(
+        request,
+        "live/session_list.html",
+        {
+            "sessions": sessions,
+            "classes": classes,
+            "can_redirect": viewer.has_role(*services.RECIPIENT_ROLES),
+            "is_head": viewer.has_role(Role.HEADTEACHER),
+        },
+    )
 
 
 @staff_required(*SCHEDULE_ROLES)
@@ -54,7 +82,7 @@ def session_new(request: HttpRequest, class_code: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form):
             if (data["repeat_weeks"] or 1) > 1:
                 sessions = services.session_schedule_weekly(
                     by=staff,
@@ -79,9 +107,6 @@ def session_new(request: HttpRequest, class_code: str) -> HttpResponse:
                         pupils=list(data["pupils"]),
                     )
                 ]
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
             if len(sessions) > 1:
                 messages.success(
                     request, f"{len(sessions)} weekly sessions are booked and the invitations are on their way."
@@ -136,8 +161,15 @@ def invitation_decide(request: HttpRequest, code: str, invitation_code: str, dec
             services.invitation_admit(invitation=invitation, by=_staff(request))
             messages.success(request, f"{invitation.pupil.first_name} has been let in.")
         elif decision == "deny":
-            services.invitation_deny(invitation=invitation, by=_staff(request))
-            messages.success(request, f"{invitation.pupil.first_name} has been turned away.")
+            form = RemoveForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            if not form.is_valid():
+                messages.error(request, "The reason is too long (at most 2,000 characters).")
+                return redirect("live:session_detail", session.code)
+            was_admitted = invitation.status == Invitation.Status.ADMITTED
+            services.invitation_deny(invitation=invitation, by=_staff(request), reason=reason)
+            verb = "removed from the session" if was_admitted else "turned away"
+            messages.success(request, f"{invitation.pupil.first_name} has been {verb}.")
         else:
             raise Http404("No such action.")
     except ServiceError as exc:
@@ -153,11 +185,8 @@ def session_end(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The reason is too long.")
         return redirect("live:session_detail", session.code)
-    try:
+    with refusal_as_message(request):
         services.session_end(session=session, by=_staff(request), risk_reason=form.cleaned_data["risk_reason"])
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, "The session has ended for everyone.")
     return redirect("live:session_detail", session.code)
 
@@ -166,7 +195,12 @@ def session_end(request: HttpRequest, code: str) -> HttpResponse:
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     now = timezone.now()
-    invite = get_invitation_for_carer(viewer, code, now=now)
+    polling = bool(request.htmx) and request.method == "GET"  # type: ignore[attr-defined]
+    invite = get_invitation_for_carer(viewer, code, now=now, after_end=polling)
+    if not invite.session.is_open(now):
+        # Only a page left open while the session ended gets here: tell it, and stop polling.
+        # 286 is htmx's "stop polling".
+        return render(request, "live/_ended.html", {"invitation": invite}, status=286)
     agreement = services.agreement_current()
     form = AcceptForm(request.POST if request.method == "POST" else None, initial={"version": agreement.version})
     if request.method == "POST":
@@ -188,9 +222,17 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, "The agreement has changed since you opened this page. Please read it again.")
     invite.refresh_from_db()
     join_url = ""
-    if invite.status == Invitation.Status.ADMITTED:
-        join_url = services.join_url_for(invitation=invite)
+    refusal = ""
+    if invite.status == Invitation.Status.HELD:
+        ban = services.active_ban(pupil=invite.pupil, start=invite.session.starts_at, end=invite.session.ends_at)
+        refusal = services.ban_refusal(invite.pupil, ban)
+    elif invite.status == Invitation.Status.ADMITTED:
+        try:
+            join_url = services.join_url_for(invitation=invite)
+        except ServiceError as exc:
+            refusal = str(exc)
     context = {
+        "refusal": refusal,
         "invitation": invite,
         "session": invite.session,
         "agreement": agreement,
@@ -247,3 +289,134 @@ def staff_room(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such meeting room.")
     admitted = [i for i in selectors.session_invitations(session) if i.status == Invitation.Status.ADMITTED]
     return render(request, "live/staff_room.html", {"session": session, "admitted": admitted})
+
+
+@staff_required()
+def ban_new(request: HttpRequest, pupil_code: str) -> HttpResponse:
+    """Deny a child (or family) live sessions for a period (LIV-11), from a session or from the bans page."""
+    viewer = viewer_of(request)
+    staff = _staff(request)
+    session: LiveSession | None = None
+    session_code = request.GET.get("session", "")
+    if session_code:
+        session = get_session_for_staff(viewer, session_code)
+        invitation = session.invitations.select_related("pupil__school_class", "pupil__school").filter(
+            pupil__code=pupil_code
+        )
+        found = invitation.first()
+        if found is None:
+            raise Http404("No such child in this session.")
+        pupil = found.pupil
+    else:
+        pupil = get_pupil_for_staff(viewer, pupil_code)
+    form = BanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_on_form(form):
+            bans = services.ban_create(
+                pupil=pupil,
+                by=staff,
+                days=data["days"],
+                reason=data["reason"],
+                session=session,
+                whole_family=data["whole_family"],
+            )
+            names = ", ".join(b.pupil.first_name for b in bans)
+            messages.success(
+                request,
+                f"{names} cannot join live sessions until {timezone.localtime(bans[0].ends_at):%-d %B %Y}. "
+                "The family has been told and a follow-up call is on the class teacher's list.",
+            )
+            if data["raise_concern"]:
+                query = urlencode(
+                    {
+                        "pupil": pupil.code,
+                        "source_type": "live_session" if session else "live_ban",
+                        "source_code": session.code if session else bans[0].code,
+                    }
+                )
+                return redirect(reverse("safeguarding:concern_raise") + "?" + query)
+            if session is not None:
+                return redirect("live:session_detail", session.code)
+            return redirect("live:ban_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "live/ban_new.html", {"form": form, "pupil": pupil, "session": session}, status=status)
+
+
+@staff_required()
+def ban_list(request: HttpRequest) -> HttpResponse:
+    bans = selectors.bans_for_staff(viewer_of(request), now=timezone.now())
+    return render(request, "live/ban_list.html", {"bans": bans})
+
+
+@require_POST
+@staff_required()
+def ban_lift(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    ban = LiveBan.objects.filter(code=code, pupil__in=pupils_visible_to(viewer)).select_related("pupil").first()
+    if ban is None:
+        raise Http404("No such ban.")
+    with refusal_as_message(request):
+        services.ban_lift(ban=ban, by=_staff(request))
+        messages.success(request, f"{ban.pupil.first_name} can join live sessions again.")
+    return redirect("live:ban_list")
+
+
+@staff_required(*services.RECIPIENT_ROLES)
+def recipient_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.pupils_with_recipients(viewer_of(request))
+    return render(request, "live/recipient_list.html", {"rows": rows})
+
+
+@staff_required(*services.RECIPIENT_ROLES)
+def recipient_change(request: HttpRequest, pupil_code: str) -> HttpResponse:
+    """The office sends a child's invitations to another of the child's carers (LIV-09)."""
+    pupil = get_pupil_for_staff(viewer_of(request), pupil_code)
+    carers = selectors.carers_of(pupil)
+    current = services.invitation_recipient(pupil)
+    form = RecipientForm(
+        request.POST if request.method == "POST" else None,
+        carers=carers,
+        initial={"carer": current.code if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            services.recipient_set(
+                pupil=pupil, carer=form.cleaned_data["carer"], by=_staff(request), note=form.cleaned_data["note"]
+            )
+            messages.success(
+                request,
+                f"{pupil.first_name}'s live session invitations now go to {form.cleaned_data['carer'].full_name}.",
+            )
+            return redirect("live:recipient_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "live/recipient_change.html", {"form": form, "pupil": pupil, "current": current}, status=status
+    )
+
+
+@staff_required(Role.HEADTEACHER)
+def live_settings(request: HttpRequest) -> HttpResponse:
+    """The headteacher chooses the school's video service among those set up on the server."""
+    staff = _staff(request)
+    default = default_provider_name()
+    choices = [("", f"The server's default ({PROVIDER_LABELS.get(default, default)})")] + [
+        (name, PROVIDER_LABELS[name]) for name in configured_providers()
+    ]
+    current = selectors.chosen_provider(staff.school)
+    form = LiveSettingsForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial={"provider": current or ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            services.live_settings_change(school=staff.school, by=staff, provider=form.cleaned_data["provider"])
+            messages.success(request, "The video service for new live sessions has been saved.")
+            return redirect("live:live_settings")
+    status = 400 if request.method == "POST" else 200
+    in_use = services.provider_for_school(staff.school)
+    return render(
+        request,
+        "live/live_settings.html",
+        {"form": form, "in_use": PROVIDER_LABELS.get(in_use, in_use)},
+        status=status,
+    )

@@ -91,7 +91,7 @@ def _provider(fake: FakeBBB, secret: str = SECRET, timeout: float = 5.0) -> BigB
 
 
 def test_create_sends_every_safeguard_with_a_valid_checksum(fake: FakeBBB) -> None:
-    assert _provider(fake).create(ROOM) == "1799999999000"
+    assert _provider(fake).create(ROOM).create_time == "1799999999000"
     call, params = fake.calls[-1]
     assert call == "create"
     assert params["record"] == "false"

@@ -9,7 +9,8 @@ from django.urls import reverse
 from homelearning.core.models import Term
 from homelearning.live import services
 from homelearning.live.models import Invitation, LiveIncident, LiveSession
-from tests.live.conftest import START, open_session
+from homelearning.people.models import Carer
+from tests.live.conftest import START, group_call, open_session
 from tests.personas import World
 
 
@@ -148,16 +149,7 @@ def test_invitation_refused_to_anyone_else(
 def test_link_for_one_session_does_not_open_another(
     world: World, client_for, booked: LiveSession, clock: time_machine.Traveller
 ) -> None:  # type: ignore[no-untyped-def]
-    later = services.session_schedule(
-        by=world.staff(world.teacher),
-        school_class=world.oak,
-        kind=LiveSession.Kind.GROUP_CALL,
-        title="Later call",
-        starts_at=START + datetime.timedelta(days=1),
-        minutes=20,
-        monitor=world.staff(world.ta),
-        pupils=[world.amy],
-    )
+    later = group_call(world, pupils=[world.amy], starts_at=START + datetime.timedelta(days=1), title="Later call")
     # Amy missed Tuesday's session: on Wednesday its link is refused; only Wednesday's works.
     clock.move_to(START + datetime.timedelta(days=1))
     client = client_for(world.parent)
@@ -359,3 +351,52 @@ def test_staff_join_as_host(world: World, client_for, booked: LiveSession, clock
     assert page.status_code == 200 and "Demonstration" in page.content.decode()
     services.session_end(session=booked, by=world.staff(world.teacher))
     assert client_for(world.teacher).get(room).status_code == 404
+
+
+@pytest.mark.parametrize("tamper", ["swap_last", "truncate", "other_session_in_path", "junk"])
+def test_tampered_link_is_refused(  # type: ignore[no-untyped-def]
+    world: World, client_for, booked: LiveSession, clock: time_machine.Traveller, tamper: str
+) -> None:
+    open_session(clock)
+    code = _invite(booked, world).code
+    bad = {
+        "swap_last": code[:-1] + ("A" if code[-1] != "A" else "B"),
+        "truncate": code[:8],
+        "other_session_in_path": booked.code,
+        "junk": "not-a-real-invitation-code",
+    }[tamper]
+    client = client_for(world.parent)
+    assert client.get(reverse("live:invitation", args=[bad])).status_code == 404
+    assert client.post(reverse("live:invitation", args=[bad]), {"agree": "on", "version": "1"}).status_code == 404
+    assert client.get(reverse("live:demo_room", args=[bad])).status_code == 404
+    assert _invite(booked, world).status == Invitation.Status.INVITED
+
+
+def test_redirected_carer_uses_the_link(
+    world: World, client_for, booked: LiveSession, clock: time_machine.Traveller, dad: Carer
+) -> None:  # type: ignore[no-untyped-def]
+    services.recipient_set(pupil=world.amy, carer=dad, by=world.staff(world.office))
+    open_session(clock)
+    url = reverse("live:invitation", args=[_invite(booked, world).code])
+    assert dad.user is not None
+    client = client_for(dad.user)
+    assert client.get(url).status_code == 200
+    client.post(url, {"agree": "on", "version": str(services.agreement_current().version)})
+    invite = _invite(booked, world)
+    assert invite.status == Invitation.Status.WAITING and invite.accepted_carer == dad
+    assert client_for(world.other_parent).get(url).status_code == 404
+
+
+def test_a_waiting_page_left_open_learns_the_session_ended(  # type: ignore[no-untyped-def]
+    world: World, client_for, booked: LiveSession, clock: time_machine.Traveller
+) -> None:
+    open_session(clock)
+    url = reverse("live:invitation", args=[_invite(booked, world).code])
+    client = client_for(world.parent)
+    client.post(url, {"agree": "on", "version": str(services.agreement_current().version)})
+    services.session_end(session=booked, by=world.staff(world.teacher))
+    poll = client.get(url, headers={"HX-Request": "true"})
+    assert poll.status_code == 286  # htmx stops polling
+    assert "The session has ended" in poll.content.decode() and "Join" not in poll.content.decode()
+    assert client.get(url).status_code == 404  # the link itself no longer opens
+    assert client_for(world.other_parent).get(url, headers={"HX-Request": "true"}).status_code == 404
