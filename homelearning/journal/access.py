@@ -88,6 +88,15 @@ def calls_visible_to(viewer: Viewer) -> QuerySet[CallRequest]:
     return CallRequest.objects.filter(pupil__in=pupils_visible_to(viewer))
 
 
+def calls_for_class_staff(viewer: Viewer) -> QuerySet[CallRequest]:
+    """The calls a teacher or TA makes: those for the children of their own classes."""
+    if viewer.staff is None:
+        return CallRequest.objects.none()
+    return CallRequest.objects.filter(
+        school=viewer.staff.school, pupil__school_class__staff_links__staff=viewer.staff
+    ).distinct()
+
+
 def get_call_for_staff(viewer: Viewer, code: str) -> CallRequest:
     try:
         return calls_visible_to(viewer).select_related("pupil", "school").get(code=code)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from homelearning.api.auth import caller_of
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.journal import access, selectors, services
-from homelearning.journal.models import Feedback, WorkItem
+from homelearning.journal.models import CallRequest, Feedback, WorkItem
 from homelearning.people.access import get_pupil_for_staff
 
 router = Router(tags=["journal"])
@@ -71,6 +72,34 @@ class FeedbackIn(Schema):
     by_phone: bool = False
 
 
+class WorkIn(Schema):
+    note: str = Field("", max_length=1000)
+    day: datetime.date | None = None
+    activity: str = Field("", max_length=40, description="An activity code from the child's plan.")
+    on_paper: bool = Field(False, description="Work done on paper and returned to school (FBK-03).")
+
+
+class CallIn(Schema):
+    reason: str = Field(..., max_length=1000)
+    good_times: str = Field("", max_length=200)
+    call_on: datetime.date | None = None
+
+
+class CallOut(Schema):
+    code: str
+    pupil: str
+    status: str
+    reason: str
+    good_times: str
+    call_on: datetime.date | None
+    by_staff: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_pupil(obj: CallRequest) -> str:
+        return obj.pupil.code
+
+
 class QueueItemOut(Schema):
     code: str
     pupil: str
@@ -92,6 +121,70 @@ class QueueOut(Schema):
 def pupil_work(request: HttpRequest, code: str) -> list[WorkItem]:
     pupil = get_pupil_for_staff(caller_of(request).viewer, code)
     return list(selectors.journal_for_pupil(pupil, for_staff=True))
+
+
+@router.post(
+    "/pupils/{code}/work",
+    response={201: WorkOut},
+    url_name="pupil_work_create",
+    summary="Add work to a pupil's journal (class staff: paper work returned, or work brought in)",
+)
+def pupil_work_create(
+    request: HttpRequest,
+    code: str,
+    payload: Form[WorkIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[WorkItem]:
+    viewer = caller_of(request).viewer
+    pupil = access.get_pupil_for_class_staff(viewer, code)
+    activity = None
+    if payload.activity:
+        activity = access.activity_for_pupil(pupil, payload.activity)
+        if activity is None:
+            raise HttpError(400, "That activity is not part of this child's learning.")
+    staff = viewer.staff
+    if staff is None or viewer.user is None:  # pragma: no cover - a token always acts as staff
+        raise HttpError(403, "Only staff use the API.")
+    try:
+        item = services.work_submit(
+            pupil=pupil,
+            by=viewer.user,
+            by_label=staff.display_name,
+            uploads=list(files or []),
+            note=payload.note or ("Paper work returned to school." if payload.on_paper else ""),
+            activity=activity,
+            day=payload.day,
+            on_paper=payload.on_paper,
+        )
+    except ServiceError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, selectors.item_with_parts(item, for_staff=True))
+
+
+@router.post(
+    "/pupils/{code}/calls",
+    response={201: CallOut},
+    url_name="pupil_call_create",
+    summary="Schedule a call to a pupil's family",
+)
+def pupil_call_create(request: HttpRequest, code: str, payload: CallIn) -> Status[CallRequest]:
+    viewer = caller_of(request).viewer
+    pupil = get_pupil_for_staff(viewer, code)
+    if viewer.user is None or viewer.staff is None:  # pragma: no cover - a token always acts as staff
+        raise HttpError(403, "Only staff use the API.")
+    try:
+        call = services.call_request(
+            pupil=pupil,
+            by=viewer.user,
+            by_label=viewer.staff.display_name,
+            reason=payload.reason,
+            good_times=payload.good_times,
+            call_on=payload.call_on,
+            by_staff=True,
+        )
+    except ServiceError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, call)
 
 
 @router.post(

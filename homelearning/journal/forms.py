@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from homelearning.journal.models import FeedbackEmailChoice
 from homelearning.journal.services import CALL_OUTCOMES, MAX_COMMENT, MAX_NOTE
 from homelearning.safeguarding.models import ConcernCategory
 
@@ -14,7 +15,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic,.heif,application/pdf"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
@@ -28,7 +34,9 @@ class SendWorkForm(forms.Form):
     uploads = MultipleFileField(
         label="Photos or PDFs",
         required=False,
-        help_text="JPEG or PNG photos, or PDF files. Location and camera details are removed from photos.",
+        help_text=(
+            "Photos (JPEG, PNG or iPhone HEIC) or PDF files. Location and camera details are removed from photos."
+        ),
     )
     note = forms.CharField(
         label="A short note (optional)", required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
@@ -91,3 +99,11 @@ class PaperReturnedForm(SendWorkForm):
     """Staff may record paper work came back without photographing it."""
 
     require_content = False
+
+
+class FeedbackEmailForm(forms.Form):
+    how = forms.ChoiceField(
+        label="How would you like to hear about feedback?",
+        choices=FeedbackEmailChoice.How.choices,
+        widget=forms.RadioSelect,
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from homelearning.learning.models import Activity
-from homelearning.people.models import Pupil, School, Staff, User, new_code
+from homelearning.people.models import Carer, Pupil, School, Staff, User, new_code
 
 
 class JournalStorage(FileSystemStorage):
@@ -175,3 +175,35 @@ class CallRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Call {self.code}"
+
+
+class FeedbackEmailChoice(models.Model):
+    """How a carer hears about feedback: an email each time, or one digest a day. No row: each time."""
+
+    class How(models.TextChoices):
+        EACH = "each", "An email each time a teacher gives feedback"
+        DIGEST = "digest", "One email a day with all new feedback"
+
+    carer = models.OneToOneField(Carer, on_delete=models.CASCADE, related_name="+")
+    how = models.CharField(max_length=6, choices=How.choices, default=How.EACH)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.carer_id}: {self.how}"
+
+
+class DigestEntry(models.Model):
+    """Feedback waiting for a carer's daily digest; `sent_at` is set when the digest is queued."""
+
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="+")
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        indexes = [models.Index(fields=["sent_at", "carer"])]
+        constraints = [models.UniqueConstraint(fields=["carer", "feedback"], name="journal_digest_once")]
+
+    def __str__(self) -> str:
+        return f"Digest entry {self.pk}"

@@ -9,14 +9,21 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
+from pillow_heif import register_heif_opener
 
 from homelearning.core.errors import ServiceError
+
+# iPhones save photos as HEIC; pillow-heif teaches Pillow to read them (they are re-encoded to JPEG here).
+register_heif_opener()
 
 MAX_SIDE = 2000
 THUMB_SIDE = 400
 # A phone photo is 12-48 megapixels; anything far larger is a decompression bomb.
 MAX_PIXELS = 60_000_000
 _PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# ISO base media "ftyp" brands of HEIF still images (iPhone photos are "heic").
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+IMAGE_FORMATS = {"JPEG", "PNG", "HEIF"}
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,8 @@ def process_image(data: bytes) -> Processed:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
-                if image.format not in {"JPEG", "PNG"}:
-                    raise ServiceError("Photos must be JPEG or PNG.")
+                if image.format not in IMAGE_FORMATS:
+                    raise ServiceError("Photos must be JPEG, PNG or HEIC.")
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ServiceError("That picture is too large to open safely.")
@@ -81,8 +88,16 @@ def check_pdf(data: bytes) -> Processed:
     return Processed(kind="pdf", content=data)
 
 
+def _is_heif(data: bytes) -> bool:
+    if data[4:8] != b"ftyp":
+        return False
+    box_size = int.from_bytes(data[0:4], "big")
+    brands = data[8:12], *(data[i : i + 4] for i in range(16, min(box_size, 64), 4))
+    return any(brand in _HEIF_BRANDS for brand in brands)
+
+
 def sniff(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n") or _is_heif(data):
         return "image"
     if data.startswith(b"%PDF-"):
         return "pdf"
@@ -95,4 +110,4 @@ def process_upload(data: bytes) -> Processed:
         return process_image(data)
     if kind == "pdf":
         return check_pdf(data)
-    raise ServiceError("Only photos (JPEG or PNG) and PDFs can be sent; this file is neither.")
+    raise ServiceError("Only photos (JPEG, PNG or iPhone HEIC) and PDFs can be sent; this file is neither.")

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from homelearning.journal.models import CallRequest, Comment, Feedback, WorkFile, WorkItem
-from homelearning.people.models import Pupil, SchoolClass
+from homelearning.people.models import Pupil, School, SchoolClass, Staff
 
 
 def _with_parts(items: QuerySet[WorkItem], *, hidden_comments: bool) -> QuerySet[WorkItem]:
@@ -104,3 +104,43 @@ def open_calls(calls: QuerySet[CallRequest]) -> QuerySet[CallRequest]:
         .select_related("pupil__school_class")
         .order_by(F("call_on").asc(nulls_last=True), "created_at", "pk")
     )
+
+
+def calls_for_day(calls: QuerySet[CallRequest], day: datetime.date) -> QuerySet[CallRequest]:
+    """Calls to make on `day`: scheduled for it or overdue, and families' requests still waiting."""
+    return (
+        calls.filter(status=CallRequest.Status.OPEN)
+        .filter(Q(call_on__lte=day) | Q(call_on__isnull=True))
+        .select_related("pupil__school_class")
+        .order_by(F("call_on").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+@dataclass
+class ReviewerRow:
+    who: str
+    items: int
+    comments: int
+    last: datetime.datetime
+
+
+def reviewed_recently(
+    items: QuerySet[WorkItem], comments: QuerySet[Comment], *, school: School, since: datetime.datetime
+) -> list[ReviewerRow]:
+    """Who reviewed how much since `since`, and when they last did: the record of the weekly check."""
+    rows: dict[int, ReviewerRow] = {}
+    for qs, key in ((items, "items"), (comments, "comments")):
+        counted = (
+            qs.filter(moderated_at__gte=since, moderated_by__isnull=False)
+            .values("moderated_by")
+            .annotate(n=Count("pk"), last=Max("moderated_at"))
+            .order_by()
+        )
+        for row in counted:
+            entry = rows.setdefault(row["moderated_by"], ReviewerRow(who="", items=0, comments=0, last=row["last"]))
+            setattr(entry, key, row["n"])
+            entry.last = max(entry.last, row["last"])
+    names = {s.user_id: s.full_name for s in Staff.objects.filter(school=school, user_id__in=rows)}
+    for user_id, entry in rows.items():
+        entry.who = names.get(user_id) or "A former member of staff"
+    return sorted(rows.values(), key=lambda r: r.last, reverse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,10 +16,19 @@ from django.utils import timezone
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.mail import email_queue
-from homelearning.journal.models import CallRequest, Comment, Feedback, WorkFile, WorkItem, journal_storage
+from homelearning.journal.models import (
+    CallRequest,
+    Comment,
+    DigestEntry,
+    Feedback,
+    FeedbackEmailChoice,
+    WorkFile,
+    WorkItem,
+    journal_storage,
+)
 from homelearning.journal.processing import Processed, process_upload
 from homelearning.learning.models import Activity
-from homelearning.people.models import Carer, Pupil, Staff, User
+from homelearning.people.models import Carer, Pupil, School, Staff, User
 from homelearning.safeguarding.models import Concern, ConcernCategory
 
 MAX_FILES = 10
@@ -114,9 +124,15 @@ def work_submit(
     return item
 
 
-def _carer_emails(pupil: Pupil) -> list[str]:
-    carers = Carer.objects.filter(pupil_links__pupil=pupil, user__isnull=False).exclude(email="").distinct()
-    return [c.email for c in carers]
+def _carers_to_tell(pupil: Pupil) -> list[Carer]:
+    """The child's carers who sign in and have an email address."""
+    return list(
+        Carer.objects.filter(pupil_links__pupil=pupil, user__isnull=False).exclude(email="").distinct().order_by("pk")
+    )
+
+
+def _item_link(item: WorkItem) -> str:
+    return f"{settings.SITE_URL}{reverse('journal:item', args=[item.code])}"
 
 
 @transaction.atomic
@@ -134,23 +150,127 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
     if updated != 1:
         raise InvalidTransition("Someone has already given feedback on this work.")
     feedback = Feedback.objects.create(item=item, by=by, by_label=by.display_name, text=text, by_phone=by_phone)
+    if by_phone:
+        # Feedback by telephone is a call with the family: it goes in the call log too (FBK-02).
+        CallRequest.objects.create(
+            school=item.school,
+            pupil=item.pupil,
+            asked_by=by.user,
+            asked_by_label=by.display_name,
+            by_staff=True,
+            reason="Feedback on work sent home-to-school.",
+            status=CallRequest.Status.DONE,
+            outcome="spoke",
+            notes=text,
+            called_by=by,
+            called_at=now,
+        )
     audit(
         action="journal.feedback.phone" if by_phone else "journal.feedback.give",
         actor=by.user,
         school=item.school,
         target=item,
     )
-    link = f"{settings.SITE_URL}{reverse('journal:item', args=[item.code])}"
-    for address in _carer_emails(item.pupil):
+    carers = _carers_to_tell(item.pupil)
+    digest = set(
+        FeedbackEmailChoice.objects.filter(carer__in=carers, how=FeedbackEmailChoice.How.DIGEST).values_list(
+            "carer_id", flat=True
+        )
+    )
+    for carer in carers:
+        if carer.pk in digest:
+            DigestEntry.objects.create(carer=carer, feedback=feedback)
+            continue
         # No child's name or feedback text in the email: it only sends the carer to the app.
         email_queue(
-            to=address,
+            to=carer.email,
             subject="New feedback on your child's work",
-            body_text=f"A member of staff has given feedback on work you sent.\n\nRead it in Home Learning:\n{link}\n",
+            body_text=(
+                "A member of staff has given feedback on work you sent.\n\n"
+                f"Read it in Home Learning:\n{_item_link(item)}\n"
+            ),
             kind="journal.feedback",
             school=item.school,
         )
     return feedback
+
+
+@transaction.atomic
+def item_mark_reviewed(*, item: WorkItem, by: Staff) -> WorkItem:
+    """Mark work seen without written feedback (e.g. it needs none); the family is not emailed."""
+    updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.NEW).update(
+        status=WorkItem.Status.REVIEWED, reviewed_at=timezone.now(), reviewed_by=by
+    )
+    if updated != 1:
+        raise InvalidTransition("Someone has already given feedback on this work.")
+    audit(action="journal.work.reviewed", actor=by.user, school=item.school, target=item)
+    return WorkItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def feedback_email_choose(*, carers: Sequence[Carer], by: User, how: str) -> None:
+    """A carer chooses an email per piece of feedback or one daily digest (for each of their carer records)."""
+    if how not in FeedbackEmailChoice.How.values:
+        raise ServiceError("Choose how you would like to hear about feedback.")
+    for carer in carers:
+        FeedbackEmailChoice.objects.update_or_create(carer=carer, defaults={"how": how, "updated_at": timezone.now()})
+        audit(action="journal.email_choice", actor=by, school=carer.school, target=carer, details={"how": how})
+
+
+def feedback_email_choice(carer: Carer) -> str:
+    choice = FeedbackEmailChoice.objects.filter(carer=carer).values_list("how", flat=True).first()
+    return choice or FeedbackEmailChoice.How.EACH
+
+
+def feedback_digests_send() -> int:
+    """Queue one email per carer listing the feedback given since their last digest. Returns emails queued."""
+    carer_ids = (
+        DigestEntry.objects.filter(sent_at__isnull=True).values_list("carer_id", flat=True).distinct().order_by()
+    )
+    sent = 0
+    for carer_id in sorted(set(carer_ids)):
+        sent += _digest_for_carer(carer_id=carer_id)
+    return sent
+
+
+@transaction.atomic
+def _digest_for_carer(*, carer_id: int) -> int:
+    entries = list(
+        DigestEntry.objects.filter(carer_id=carer_id, sent_at__isnull=True)
+        .select_related("carer__school", "feedback__item")
+        .order_by("created_at", "pk")
+    )
+    if not entries:
+        return 0
+    # Conditional: a second worker running the same digest finds nothing left to send.
+    claimed = DigestEntry.objects.filter(pk__in=[e.pk for e in entries], sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if claimed != len(entries):
+        transaction.set_rollback(True)
+        return 0
+    carer = entries[0].carer
+    items: dict[int, WorkItem] = {}
+    for entry in entries:
+        item = entry.feedback.item
+        if item.hidden_at is None:
+            items.setdefault(item.pk, item)
+    if not items or not carer.email:
+        return 0
+    count = len(items)
+    links = "\n".join(_item_link(item) for item in items.values())
+    email_queue(
+        to=carer.email,
+        subject=f"New feedback on {count} piece{'s' if count != 1 else ''} of work",
+        body_text=(
+            f"Staff have given feedback on {count} piece{'s' if count != 1 else ''} of work you sent.\n\n"
+            f"Read it in Home Learning:\n{links}\n\n"
+            "You get one email a day because you chose a daily digest. You can change this in Home Learning.\n"
+        ),
+        kind="journal.feedback_digest",
+        school=carer.school,
+    )
+    return 1
 
 
 @transaction.atomic
@@ -290,3 +410,37 @@ def call_log(*, call: CallRequest, by: Staff, outcome: str, notes: str = "", fol
         raise InvalidTransition("This call has already been logged as done.")
     audit(action="journal.call.log", actor=by.user, school=call.school, target=call, details={"outcome": outcome})
     return CallRequest.objects.get(pk=call.pk)
+
+
+# Files younger than this may belong to a submission whose transaction has not committed yet.
+ORPHAN_GRACE = datetime.timedelta(hours=6)
+
+
+def orphan_files_sweep(*, older_than: datetime.timedelta = ORPHAN_GRACE) -> int:
+    """Delete journal files on disk that no row names (an outer transaction rolled back after work_submit
+    wrote them, a crash mid-write, or the work was deleted). Returns how many files were removed."""
+    storage = journal_storage()
+    root = Path(storage.path("journal"))
+    if not root.is_dir():
+        return 0
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = 0
+    for school_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        school = School.objects.filter(pk=int(school_dir.name)).first() if school_dir.name.isdigit() else None
+        known: set[str] = set()
+        for name, thumb in WorkFile.objects.filter(item__school=school).values_list("file", "thumbnail"):
+            known.update(filter(None, (name, thumb)))
+        here = 0
+        for path in sorted(school_dir.rglob("*")):
+            if not path.is_file() or path.stat().st_mtime > cutoff:
+                continue
+            if path.relative_to(storage.location).as_posix() not in known:
+                path.unlink(missing_ok=True)
+                here += 1
+        for folder in sorted((p for p in school_dir.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        if here:
+            audit(action="journal.files.sweep", actor=None, school=school, details={"removed": here})
+        removed += here
+    return removed

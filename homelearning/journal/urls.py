@@ -5,8 +5,10 @@ from homelearning.journal import views
 app_name = "journal"
 urlpatterns = [
     path("journal/child/<slug:code>/", views.child_journal, name="child"),
+    path("journal/emails/", views.email_choice, name="email_choice"),
     path("journal/items/<slug:code>/", views.item_detail, name="item"),
     path("journal/items/<slug:code>/feedback", views.feedback, name="feedback"),
+    path("journal/items/<slug:code>/reviewed", views.mark_reviewed, name="mark_reviewed"),
     path("journal/items/<slug:code>/comment", views.comment, name="comment"),
     path("journal/items/<slug:code>/comments/<slug:comment_code>/hide", views.comment_hide, name="comment_hide"),
     path("journal/files/<slug:code>", views.work_file, name="file"),

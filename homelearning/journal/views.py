@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,20 +19,23 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
-from homelearning.core.errors import ServiceError
+from homelearning.contact import access as contact_access
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.journal import access, selectors, services
 from homelearning.journal.forms import (
     CallLogForm,
     CallRequestForm,
     CommentForm,
     EscalateForm,
+    FeedbackEmailForm,
     FeedbackForm,
     HideForm,
     PaperReturnedForm,
     SendWorkForm,
     StaffCallForm,
 )
-from homelearning.journal.models import WorkItem
+from homelearning.journal.models import FeedbackEmailChoice, WorkItem
+from homelearning.learning import selectors as learning_selectors
 from homelearning.people.access import (
     classes_visible_to,
     get_class_for_staff,
@@ -38,6 +45,7 @@ from homelearning.people.access import (
     staff_required,
     viewer_of,
 )
+from homelearning.people.models import Pupil
 from homelearning.people.viewer import Viewer
 
 MODERATION_PAGE = 50
@@ -68,6 +76,8 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
     pupil = get_pupil_for_parent(viewer, code)
     initial = {"activity": request.GET.get("activity", ""), "day": request.GET.get("day", "")}
     form = SendWorkForm(*_bound(request), initial=initial)
+    form.fields["activity"].widget = forms.Select(choices=_activity_choices(pupil, initial["activity"]))
+    form.fields["activity"].label = "Which activity is it for? (optional)"
     if request.method == "POST" and form.is_valid():
         activity = None
         if form.cleaned_data["activity"]:
@@ -75,7 +85,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
             if activity is None:
                 form.add_error(None, "That activity is not part of this child's learning.")
         if not form.errors:
-            try:
+            with refusal_on_form(form):
                 services.work_submit(
                     pupil=pupil,
                     by=request.user,  # type: ignore[arg-type]
@@ -85,14 +95,49 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
                     activity=activity,
                     day=form.cleaned_data["day"],
                 )
-            except ServiceError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, f"Thank you: {pupil.first_name}'s work has been sent to the class.")
                 return redirect("journal:child", code=pupil.code)
     items = selectors.journal_for_pupil(pupil, for_staff=False)
     status = 400 if request.method == "POST" else 200
-    return render(request, "journal/child.html", {"pupil": pupil, "form": form, "items": items}, status=status)
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "items": items,
+        "email_choice": FeedbackEmailChoice.How(services.feedback_email_choice(viewer.carer_records[0])).label,
+        "max_upload": settings.JOURNAL_UPLOAD_MAX_BYTES,
+    }
+    return render(request, "journal/child.html", context, status=status)
+
+
+def _activity_choices(pupil: Pupil, wanted: str) -> list[tuple[str, str]]:
+    """Today's activities for the child (the plan the carer is working from), and one named in the link."""
+    choices = [("", "Not for a particular activity")]
+    today = learning_selectors.pupil_day(pupil, timezone.localdate())
+    choices += [(a.code, f"Today: {a.title}") for a in today.activities]
+    if wanted and wanted not in {code for code, _ in choices}:
+        named = access.activity_for_pupil(pupil, wanted)
+        if named is not None:
+            day = f"{named.plan.date:%a %d %b}: " if named.plan is not None else ""
+            choices.append((named.code, f"{day}{named.title}"))
+    return choices
+
+
+@parent_required
+def email_choice(request: HttpRequest) -> HttpResponse:
+    """A carer chooses an email for each piece of feedback, or one daily digest."""
+    viewer = viewer_of(request)
+    current = services.feedback_email_choice(viewer.carer_records[0])
+    form = FeedbackEmailForm(_posted(request), initial={"how": current})
+    if request.method == "POST" and form.is_valid():
+        services.feedback_email_choose(
+            carers=viewer.carer_records,
+            by=request.user,  # type: ignore[arg-type]
+            how=form.cleaned_data["how"],
+        )
+        messages.success(request, "Saved. " + FeedbackEmailChoice.How(form.cleaned_data["how"]).label + ".")
+        return redirect("journal:email_choice")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "journal/email_choice.html", {"form": form}, status=status)
 
 
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -138,16 +183,29 @@ def feedback(request: HttpRequest, code: str) -> HttpResponse:
         staff = viewer.staff
         if staff is None:  # pragma: no cover - staff_required guarantees it
             raise PermissionDenied
-        try:
+        with refusal_on_form(form):
             services.feedback_give(
                 item=item, by=staff, text=form.cleaned_data["text"], by_phone=form.cleaned_data["by_phone"]
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Feedback saved; the family has been told.")
             return redirect("journal:class_inbox", code=item.pupil.school_class.code)
     return _render_item(request, viewer, item, feedback_form=form, status=400)
+
+
+@require_POST
+@staff_required()
+def mark_reviewed(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    item = access.get_item_for(viewer, code)
+    if viewer.staff is None or not access.is_class_staff(viewer, item):
+        raise PermissionDenied("Only the class's teacher or teaching assistant marks work reviewed.")
+    try:
+        services.item_mark_reviewed(item=item, by=viewer.staff)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("journal:item", code=item.code)
+    messages.success(request, "Marked as reviewed.")
+    return redirect("journal:class_inbox", code=item.pupil.school_class.code)
 
 
 @require_POST
@@ -160,7 +218,7 @@ def comment(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied("Only the class staff and senior leaders comment on work.")
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.comment_add(
                 item=item,
                 by=request.user,
@@ -168,9 +226,6 @@ def comment(request: HttpRequest, code: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 by_staff=viewer.staff is not None,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             return redirect(reverse("journal:item", args=[item.code]) + "#comments")
     return _render_item(request, viewer, item, comment_form=form, status=400)
 
@@ -187,11 +242,8 @@ def comment_hide(request: HttpRequest, code: str, comment_code: str) -> HttpResp
     if not form.is_valid():
         messages.error(request, "Say why the comment is being hidden.")
     else:
-        try:
+        with refusal_as_message(request):
             services.comment_hide(comment=target, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        except ServiceError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "The comment is hidden from the family. It is kept for the record.")
     return redirect(reverse("journal:item", args=[item.code]) + "#comments")
 
@@ -216,8 +268,20 @@ def work_file(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @staff_required()
 def inbox(request: HttpRequest) -> HttpResponse:
-    classes = selectors.inbox_classes(classes_visible_to(viewer_of(request)))
-    return render(request, "journal/inbox.html", {"classes": classes})
+    """New work per class, today's calls, waiting questions; for senior leaders, whether the weekly review is done."""
+    viewer = viewer_of(request)
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "classes": selectors.inbox_classes(classes_visible_to(viewer)),
+        "todays_calls": selectors.calls_for_day(access.calls_for_class_staff(viewer), today),
+        "questions": contact_access.enquiries_for_staff(viewer).filter(status="open").count(),
+        "today": today,
+    }
+    if viewer.has_role(*access.MODERATOR_ROLES):
+        context["summary"] = selectors.moderation_summary(
+            access.moderation_items(viewer), access.moderation_comments(viewer)
+        )
+    return render(request, "journal/inbox.html", context)
 
 
 @staff_required()
@@ -240,7 +304,13 @@ def moderation(request: HttpRequest) -> HttpResponse:
     item_page = Paginator(items, MODERATION_PAGE).get_page(request.GET.get("page"))
     comment_page = Paginator(comments, MODERATION_PAGE).get_page(request.GET.get("cpage"))
     summary = selectors.moderation_summary(access.moderation_items(viewer), access.moderation_comments(viewer))
-    context = {"item_page": item_page, "comment_page": comment_page, "summary": summary}
+    reviewers = selectors.reviewed_recently(
+        access.moderation_items(viewer),
+        access.moderation_comments(viewer),
+        school=viewer.staff.school,  # type: ignore[union-attr]
+        since=timezone.now() - datetime.timedelta(days=14),
+    )
+    context = {"item_page": item_page, "comment_page": comment_page, "summary": summary, "reviewers": reviewers}
     return render(request, "journal/moderation.html", context)
 
 
@@ -275,11 +345,8 @@ def moderation_hide(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Say why the work is being hidden.")
     else:
-        try:
+        with refusal_as_message(request):
             services.item_hide(item=item, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        except ServiceError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "The work is hidden from the family. It is kept for the record.")
     return redirect("journal:moderation")
 
@@ -290,7 +357,7 @@ def moderation_escalate(request: HttpRequest, code: str) -> HttpResponse:
     item = _moderated_item(request, code)
     form = EscalateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.item_escalate(
                 item=item,
                 by=request.user,  # type: ignore[arg-type]
@@ -298,9 +365,6 @@ def moderation_escalate(request: HttpRequest, code: str) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 what=form.cleaned_data["what"],
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "The DSL team has been told.")
             return redirect("journal:moderation")
     status = 400 if request.method == "POST" else 200
@@ -315,7 +379,7 @@ def paper_returned(request: HttpRequest, code: str) -> HttpResponse:
     form = PaperReturnedForm(*_bound(request))
     del form.fields["activity"]
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.work_submit(
                 pupil=pupil,
                 by=request.user,  # type: ignore[arg-type]
@@ -325,9 +389,6 @@ def paper_returned(request: HttpRequest, code: str) -> HttpResponse:
                 day=form.cleaned_data["day"],
                 on_paper=True,
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, f"Paper work recorded for {pupil.first_name}.")
             return redirect("journal:class_inbox", code=pupil.school_class.code)
     status = 400 if request.method == "POST" else 200
@@ -343,7 +404,7 @@ def call_ask(request: HttpRequest, code: str) -> HttpResponse:
     pupil = get_pupil_for_parent(viewer, code)
     form = CallRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.call_request(
                 pupil=pupil,
                 by=request.user,  # type: ignore[arg-type]
@@ -351,9 +412,6 @@ def call_ask(request: HttpRequest, code: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 good_times=form.cleaned_data["good_times"],
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, f"{pupil.first_name}'s teacher will call you back.")
             return redirect("journal:child", code=pupil.code)
     status = 400 if request.method == "POST" else 200
@@ -371,7 +429,7 @@ def calls(request: HttpRequest) -> HttpResponse:
         if pupil is None:
             form.add_error(None, "Choose a child.")
         else:
-            try:
+            with refusal_on_form(form):
                 services.call_request(
                     pupil=pupil,
                     by=request.user,  # type: ignore[arg-type]
@@ -381,9 +439,6 @@ def calls(request: HttpRequest) -> HttpResponse:
                     call_on=form.cleaned_data["call_on"],
                     by_staff=True,
                 )
-            except ServiceError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, "Call scheduled.")
                 return redirect("journal:calls")
     context = {
@@ -405,7 +460,7 @@ def call_log(request: HttpRequest, code: str) -> HttpResponse:
         staff = viewer.staff
         if staff is None:  # pragma: no cover - staff_required guarantees it
             raise PermissionDenied
-        try:
+        with refusal_on_form(form):
             services.call_log(
                 call=call,
                 by=staff,
@@ -413,9 +468,6 @@ def call_log(request: HttpRequest, code: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
                 follow_up=form.cleaned_data["follow_up"],
             )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Call logged.")
             return redirect("journal:calls")
     status = 400 if request.method == "POST" else 200

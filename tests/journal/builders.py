@@ -40,3 +40,18 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 def sent_work(pupil: Pupil, by: User, *, note: str = "We made a rocket.", photo: bool = True) -> WorkItem:
     uploads = [upload(jpeg_with_gps((400, 300)))] if photo else []
     return services.work_submit(pupil=pupil, by=by, by_label="Parent", uploads=uploads, note=note)
+
+
+def heic_with_gps(size: tuple[int, int] = (640, 480)) -> bytes:
+    """A real HEIC (what an iPhone saves), with camera and GPS tags, made by pillow-heif."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (30, 160, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 15"
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes(), quality=80)
+    return out.getvalue()

@@ -70,3 +70,28 @@ def test_log_a_call(world: World, client_for) -> None:  # type: ignore[no-untype
         services.call_log(call=call, by=world.staff(world.ta), outcome="spoke")
     with pytest.raises(ServiceError):
         services.call_log(call=call, by=world.staff(world.ta), outcome="")
+
+
+def test_teachers_see_todays_calls_on_the_work_page(world: World, client_for, time_machine) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to("2026-11-23 09:00Z")
+    staff_by = world.teacher
+    today = services.call_request(
+        pupil=world.amy, by=staff_by, by_label="T", reason="Reading check", by_staff=True, call_on=_day("2026-11-23")
+    )
+    services.call_request(
+        pupil=world.cara, by=staff_by, by_label="T", reason="Next week", by_staff=True, call_on=_day("2026-11-30")
+    )
+    asked = services.call_request(pupil=world.cara, by=world.other_parent, by_label="Q", reason="Phonics")
+    services.call_request(pupil=world.ben, by=world.parent, by_label="P", reason="Ash class call")
+    page = client_for(world.teacher).get(reverse("journal:inbox"))
+    assert [c.code for c in page.context["todays_calls"]] == [today.code, asked.code]
+    assert b"Reading check" in page.content and b"Next week" not in page.content
+    assert [c.pupil for c in client_for(world.teacher_ash).get(reverse("journal:inbox")).context["todays_calls"]] == [
+        world.ben
+    ]
+
+
+def _day(text: str):  # type: ignore[no-untyped-def]
+    import datetime
+
+    return datetime.date.fromisoformat(text)

@@ -85,3 +85,28 @@ def test_conflict_in_view_is_a_message(world: World, client_for) -> None:  # typ
     response = client_for(world.ta).post(reverse("journal:feedback", args=[item.code]), {"text": "Again"})
     assert response.status_code == 400
     assert b"already given feedback" in response.content
+
+
+def test_phone_feedback_is_a_logged_call(world: World) -> None:
+    from homelearning.journal.models import CallRequest
+
+    item = sent_work(world.amy, world.parent)
+    services.feedback_give(item=item, by=world.staff(world.ta), text="Talked to mum about the rocket.", by_phone=True)
+    call = CallRequest.objects.get()
+    assert call.pupil == world.amy and call.status == CallRequest.Status.DONE and call.outcome == "spoke"
+    assert call.called_by == world.staff(world.ta) and call.notes == "Talked to mum about the rocket."
+
+
+def test_mark_reviewed_without_feedback(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    item = sent_work(world.amy, world.parent)
+    target = reverse("journal:mark_reviewed", args=[item.code])
+    assert client_for(world.parent).post(target).status_code == 403
+    assert client_for(world.teacher_ash).post(target).status_code == 404
+    assert client_for(world.office).post(target).status_code == 403
+    assert client_for(world.teacher).get(target).status_code == 405
+    assert client_for(world.teacher).post(target).status_code == 302
+    item.refresh_from_db()
+    assert item.status == WorkItem.Status.REVIEWED and item.reviewed_by == world.staff(world.teacher)
+    assert not Feedback.objects.exists() and not OutboundEmail.objects.filter(kind="journal.feedback").exists()
+    again = client_for(world.ta).post(target, follow=True)
+    assert b"already given feedback" in again.content

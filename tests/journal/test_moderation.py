@@ -86,3 +86,24 @@ def test_head_sees_whether_last_weeks_review_was_done(world: World, client_for, 
     services.moderation_mark_reviewed(by=world.senior, items=[item])
     summary = client_for(world.head).get(QUEUE).context["summary"]
     assert not summary.overdue and summary.last_reviewed_at is not None
+
+
+def test_queue_records_who_reviewed(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    one = sent_work(world.amy, world.parent)
+    sent_work(world.cara, world.other_parent)
+    comment = services.comment_add(item=one, by=world.parent, by_label="Parent", text="Hi", by_staff=False)
+    services.moderation_mark_reviewed(by=world.senior, items=[one], comments=[comment])
+    rows = client_for(world.head).get(QUEUE).context["reviewers"]
+    assert [(r.who, r.items, r.comments) for r in rows] == [("Sam Stone", 1, 1)]
+    assert b"Sam Stone" in client_for(world.head).get(QUEUE).content
+
+
+def test_head_sees_the_review_status_on_the_work_page(world: World, client_for, time_machine) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to("2026-11-16 09:00Z")
+    sent_work(world.amy, world.parent)
+    time_machine.move_to("2026-11-24 09:00Z")
+    page = client_for(world.head).get(reverse("journal:inbox"))
+    assert page.context["summary"].overdue
+    assert b"review is not finished" in page.content
+    teacher_page = client_for(world.teacher).get(reverse("journal:inbox"))
+    assert "summary" not in teacher_page.context and b"review is not finished" not in teacher_page.content

@@ -7,7 +7,7 @@ from PIL import Image
 
 from homelearning.core.errors import ServiceError
 from homelearning.journal import processing
-from tests.journal.builders import PDF, PDF_WITH_JS, jpeg_with_gps, png_bytes
+from tests.journal.builders import PDF, PDF_WITH_JS, heic_with_gps, jpeg_with_gps, png_bytes
 
 
 def test_photo_is_resized_thumbnailed_and_loses_all_metadata() -> None:
@@ -74,3 +74,22 @@ def test_pdf_is_kept_as_is() -> None:
 def test_pdf_with_script_is_refused(data: bytes) -> None:
     with pytest.raises(ServiceError, match="scripts"):
         processing.process_upload(data)
+
+
+def test_iphone_heic_is_re_encoded_to_jpeg_without_metadata() -> None:
+    original = heic_with_gps((2400, 1800))
+    assert original[4:12] == b"ftypheic"
+    opened = Image.open(io.BytesIO(original))
+    assert opened.format == "HEIF" and opened.getexif()[0x010F] == "Apple"  # the fixture really has EXIF
+    result = processing.process_upload(original)
+    full = Image.open(io.BytesIO(result.content))
+    assert result.kind == "image" and full.format == "JPEG"
+    assert max(full.size) == processing.MAX_SIDE
+    assert not full.getexif() and "exif" not in full.info
+    assert b"iPhone" not in result.content and b"Apple" not in result.content
+    assert Image.open(io.BytesIO(result.thumbnail)).format == "JPEG"
+
+
+def test_damaged_heic_is_refused() -> None:
+    with pytest.raises(ServiceError, match="could not be read"):
+        processing.process_upload(heic_with_gps()[:300])

@@ -147,3 +147,37 @@ def test_empty_post_is_a_message_not_a_blank_form(world: World, client_for) -> N
     assert response.status_code == 400
     assert b"Add a photo, a PDF or a note." in response.content
     assert not WorkItem.objects.exists()
+
+
+def test_parent_sends_an_iphone_heic_photo(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from tests.journal.builders import heic_with_gps
+
+    response = client_for(world.parent).post(
+        url(world.amy.code), {"uploads": [upload(heic_with_gps(), "IMG_0001.HEIC", "image/heic")]}
+    )
+    assert response.status_code == 302
+    stored = WorkFile.objects.get()
+    assert stored.kind == "image" and stored.file.name.endswith(".jpg")
+    photo = Image.open(stored.file.path)
+    assert photo.format == "JPEG" and not photo.getexif()
+    assert b"iPhone" not in Path(stored.file.path).read_bytes()
+
+
+def test_send_form_offers_todays_activities_and_progress(world: World, client_for, time_machine) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from homelearning.core.models import Term
+    from tests.learning.conftest import activities, planned_day
+
+    time_machine.move_to(datetime.datetime(2026, 1, 14, 10, 0, tzinfo=datetime.UTC), tick=False)
+    Term.objects.create(
+        school=world.school, name="Spring 1", first_day=datetime.date(2026, 1, 5), last_day=datetime.date(2026, 2, 13)
+    )
+    plan = planned_day(world.oak, world.teacher, day=datetime.date(2026, 1, 14))
+    first = activities(plan)[0]
+    page = client_for(world.parent).get(url(world.amy.code))
+    assert f'<option value="{first.code}">Today: {first.title}</option>'.encode() in page.content
+    # The upload script is served from our own static files, and the plain form posts without it.
+    assert b'src="/static/journal/upload.js"' in page.content
+    assert b'<progress id="upload-progress"' in page.content and b"data-upload-progress" in page.content
+    assert b'enctype="multipart/form-data"' in page.content

@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from homelearning.core.errors import ServiceError
@@ -101,8 +102,31 @@ def test_pages_cost_the_same_for_more_work(world: World, client_for) -> None:  #
         return len(journal), len(inbox)
 
     sent_work(world.amy, world.parent)
+    counts()  # warm up: the first request of a process fills caches (e.g. the privacy notice in force)
     one = counts()
     for _ in range(4):
         item = sent_work(world.amy, world.parent)
         services.comment_add(item=item, by=world.parent, by_label="P", text="hi", by_staff=False)
     assert counts() == one
+
+
+def test_a_200_mb_file_is_refused_from_its_size_before_it_is_read(world: World, tmp_path: Path) -> None:
+    class Huge(SimpleUploadedFile):
+        def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError("a file over the limit must not be read")
+
+    huge = Huge("video.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    huge.size = 200 * 1024 * 1024
+    with pytest.raises(ServiceError, match="no bigger than 20 MB"):
+        services.work_submit(pupil=world.amy, by=world.parent, by_label="P", uploads=[huge])
+    assert not WorkItem.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_file_bigger_than_it_claims_is_refused(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.JOURNAL_UPLOAD_MAX_BYTES = 2048
+    liar = upload(PDF + b"0" * 5000, "a.pdf", "application/pdf")
+    liar.size = 100
+    with pytest.raises(ServiceError, match="no bigger than"):
+        services.work_submit(pupil=world.amy, by=world.parent, by_label="P", uploads=[liar])
+    assert not WorkItem.objects.exists()

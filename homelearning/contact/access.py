@@ -1,0 +1,37 @@
+"""Who sees which enquiry: the office (and headteacher) general ones, a class's staff the learning ones
+about its children, a carer their own. Missing and not-yours both answer 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from homelearning.contact.models import Enquiry
+from homelearning.people.models import Role
+from homelearning.people.viewer import Viewer
+
+OFFICE_ROLES = (Role.OFFICE, Role.HEADTEACHER)
+
+
+def enquiries_for_staff(viewer: Viewer) -> QuerySet[Enquiry]:
+    staff = viewer.staff
+    if staff is None:
+        return Enquiry.objects.none()
+    mine = Q(about=Enquiry.About.LEARNING, pupil__school_class__staff_links__staff=staff)
+    if viewer.has_role(*OFFICE_ROLES):
+        mine |= Q(about=Enquiry.About.GENERAL)
+    return Enquiry.objects.filter(Q(school=staff.school) & mine).distinct()
+
+
+def enquiries_for_carer(viewer: Viewer) -> QuerySet[Enquiry]:
+    if viewer.user is None or not viewer.carer_records:
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(asked_by=viewer.user)
+
+
+def get_enquiry_for(viewer: Viewer, code: str) -> Enquiry:
+    found = enquiries_for_staff(viewer) if viewer.staff is not None else enquiries_for_carer(viewer)
+    try:
+        return found.select_related("pupil__school_class", "school").get(code=code)
+    except Enquiry.DoesNotExist:
+        raise Http404("No such question.") from None

@@ -1,0 +1,73 @@
+"""Every write for enquiries: a carer asks, staff reply."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from homelearning.contact.models import Enquiry
+from homelearning.core.audit import audit
+from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.mail import email_queue
+from homelearning.people.models import Pupil, School, Staff, User
+
+MAX_MESSAGE = 2000
+MAX_REPLY = 4000
+
+
+@transaction.atomic
+def enquiry_send(
+    *, school: School, by: User, by_label: str, about: str, message: str, pupil: Pupil | None = None
+) -> Enquiry:
+    """A question from a family: about learning (to the class staff, for one child) or general (to the office)."""
+    message = message.strip()
+    if about not in Enquiry.About.values:
+        raise ServiceError("Choose what the question is about.")
+    if not message:
+        raise ServiceError("Write your question.")
+    if len(message) > MAX_MESSAGE:
+        raise ServiceError(f"Please keep the question to {MAX_MESSAGE} characters.")
+    if about == Enquiry.About.LEARNING and pupil is None:
+        raise ServiceError("Choose which child the learning question is about.")
+    if pupil is not None and pupil.school_id != school.pk:
+        raise ServiceError("Choose which child the question is about.")
+    enquiry = Enquiry.objects.create(
+        school=school, pupil=pupil, asked_by=by, asked_by_label=by_label[:200], about=about, message=message
+    )
+    audit(action="contact.enquiry.send", actor=by, school=school, target=enquiry, details={"about": about})
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_answer(*, enquiry: Enquiry, by: Staff, reply: str) -> Enquiry:
+    reply = reply.strip()
+    if not reply:
+        raise ServiceError("Write the reply.")
+    if len(reply) > MAX_REPLY:
+        raise ServiceError(f"A reply must be at most {MAX_REPLY} characters.")
+    updated = Enquiry.objects.filter(pk=enquiry.pk, status=Enquiry.Status.OPEN).update(
+        status=Enquiry.Status.ANSWERED,
+        reply=reply,
+        answered_by=by,
+        answered_by_label=by.display_name[:200],
+        answered_at=timezone.now(),
+    )
+    if updated != 1:
+        raise InvalidTransition("Someone has already replied to this question.")
+    audit(action="contact.enquiry.answer", actor=by.user, school=enquiry.school, target=enquiry)
+    asker = enquiry.asked_by
+    if asker is not None and asker.email:
+        # The reply stays in the app: the email only says there is one.
+        email_queue(
+            to=asker.email,
+            subject="The school has answered your question",
+            body_text=(
+                "The school has replied to a question you asked.\n\n"
+                f"Read it in Home Learning:\n{settings.SITE_URL}{reverse('contact:enquiry', args=[enquiry.code])}\n"
+            ),
+            kind="contact.enquiry_answered",
+            school=enquiry.school,
+        )
+    return Enquiry.objects.get(pk=enquiry.pk)
