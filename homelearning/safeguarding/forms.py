@@ -256,6 +256,48 @@ class AlertImportForm(forms.Form):
         return f
 
 
+class AlertMappingForm(forms.Form):
+    """Which of the file's columns holds each of our fields. The file's text travels in a hidden field."""
+
+    csv_text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=3_000_000)
+    remember = forms.BooleanField(label="Use these columns for the next import", required=False, initial=True)
+
+    def __init__(
+        self,
+        *args: Any,
+        headers: list[str],
+        fields: dict[str, str],
+        required: tuple[str, ...],
+        date_orders: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in this file"), *[(h, h) for h in headers if h]]
+        for name, label in fields.items():
+            self.fields[f"col_{name}"] = forms.ChoiceField(
+                label=label + ("" if name in required else " (optional)"),
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": "Choose one of the file's columns."},
+            )
+        self.fields["date_order"] = forms.ChoiceField(
+            label="How the file writes dates",
+            choices=list(date_orders.items()),
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose how the file writes its dates."},
+        )
+        # Our fields first, then the remember box; the hidden text last.
+        self.order_fields([*(f"col_{n}" for n in fields), "date_order", "remember", "csv_text"])
+
+    def mapping(self) -> dict[str, str]:
+        chosen = {
+            name.removeprefix("col_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("col_") and value
+        }
+        return {**chosen, "date_order": self.cleaned_data["date_order"]}
+
+
 class TriageForm(forms.Form):
     triage = forms.ChoiceField(
         label="What was done",
@@ -297,3 +339,17 @@ class SettingsForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose yes or no."},
     )
+
+
+class AcknowledgementReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=DAY, error_messages={"required": "Give the first day."})
+    end = forms.DateField(label="To", widget=DAY, error_messages={"required": "Give the last day."})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The last day cannot be before the first day.")
+        if start and end and (end - start).days > 366 * 5:
+            self.add_error("start", "Choose at most five years.")
+        return data

@@ -24,6 +24,9 @@ class SafeguardingSettings(models.Model):
         default=True,
         help_text="Keeping Children Safe in Education leaves this to the school; most heads do.",
     )
+    # Which column of the filtering provider's CSV holds each of our fields, mapped once by the DSL
+    # and offered again on the next import: {"occurred_at": "Date/Time", "user": "Username", ...}.
+    alert_columns = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Safeguarding settings for {self.school}"

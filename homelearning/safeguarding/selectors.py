@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from homelearning.people.models import ClassStaff, Pupil, School, Staff
@@ -212,17 +213,27 @@ def concern_pupils(concern: Concern) -> list[Pupil]:
     ]
 
 
-def acknowledgement_stats(school: School, *, since: datetime.datetime) -> dict[str, Any]:
-    """Time from raised to acknowledged for the school's concerns raised since `since`."""
-    rows = list(
-        Concern.objects.filter(school=school, raised_at__gte=since, acknowledged_at__isnull=False).values_list(
-            "raised_at", "acknowledged_at"
-        )
-    )
-    waits = sorted((ack - raised) for raised, ack in rows)
-    if not waits:
-        return {"count": 0, "median": None, "longest": None}
-    return {"count": len(waits), "median": waits[len(waits) // 2], "longest": waits[-1]}
+# Where a concern was raised from: a label for people and, where there is a page, its URL name.
+SOURCES: dict[str, tuple[str, str | None]] = {
+    "journal_item": ("A piece of work in the journal", "journal:item"),
+    "live_session": ("A live session", "live:session_detail"),
+    "contact": ("A weekly welfare contact", None),
+    "call": ("A call log", "journal:call_log"),
+    "filter_alert": ("A filtering alert", "safeguarding:alert_detail"),
+}
+
+
+def concern_source(concern: Concern) -> tuple[str, str | None]:
+    """(label, url or None) for the place the concern was raised from; ("", None) when raised directly."""
+    if not concern.source_type:
+        return "", None
+    label, url_name = SOURCES.get(concern.source_type, (concern.source_type.replace("_", " ").capitalize(), None))
+    if url_name is None or not concern.source_code:
+        return label, None
+    try:
+        return label, reverse(url_name, args=[concern.source_code])
+    except NoReverseMatch:
+        return label, None
 
 
 @dataclass
@@ -244,7 +255,7 @@ def chronology(pupil: Pupil) -> list[ChronologyItem]:
     for c in concerns:
         extra = [f"Action taken so far: {c.action_taken}"] if c.action_taken else []
         if c.source_type:
-            extra.append(f"Raised from: {c.source_type.replace('_', ' ')}")
+            extra.append(f"Raised from: {concern_source(c)[0].lower()}")
         items.append(
             ChronologyItem(
                 at=c.happened_at,
@@ -307,6 +318,7 @@ def chronology(pupil: Pupil) -> list[ChronologyItem]:
                 extra=[alert.get_triage_display()],
             )
         )
+    items.extend(_live_incidents(pupil))
     for record in VulnerablePupil.objects.filter(pupil=pupil).select_related("reason"):
         start = timezone.make_aware(datetime.datetime.combine(record.started_on, datetime.time.min))
         items.append(
@@ -329,6 +341,40 @@ def chronology(pupil: Pupil) -> list[ChronologyItem]:
     return items
 
 
+def _live_incidents(pupil: Pupil) -> list[ChronologyItem]:
+    """Risks reported when a live session the child was invited to was ended (SAF-04)."""
+    try:
+        live = importlib.import_module("homelearning.live.models")
+    except ImportError:
+        return []
+    incidents = (
+        live.LiveIncident.objects.filter(session__invitations__pupil=pupil)
+        .select_related("session__school_class", "reported_by")
+        .distinct()
+    )
+    statuses = dict(
+        live.Invitation.objects.filter(pupil=pupil, session__incidents__isnull=False).values_list(
+            "session_id", "status"
+        )
+    )
+    labels = dict(live.Invitation.Status.choices)
+    return [
+        ChronologyItem(
+            at=incident.created_at,
+            kind="live_incident",
+            title=f"Live session ended for a risk: {incident.session.title}",
+            text=incident.reason,
+            by=incident.reported_by.full_name,
+            extra=[
+                f"{incident.session.school_class.name}, "
+                f"{timezone.localtime(incident.session.starts_at):%d/%m/%Y %H:%M}",
+                f"The child's invitation: {labels.get(statuses.get(incident.session_id, ''), 'unknown').lower()}",
+            ],
+        )
+        for incident in incidents
+    ]
+
+
 def vulnerable_list(school: School, *, include_ended: bool = False) -> list[VulnerablePupil]:
     records = VulnerablePupil.objects.filter(school=school).select_related("pupil__school_class", "reason", "added_by")
     if not include_ended:
@@ -341,3 +387,88 @@ def alert_list(school: School, *, triage: str = "") -> list[FilterAlert]:
     if triage in FilterAlert.Triage.values:
         alerts = alerts.filter(triage=triage)
     return list(alerts.order_by("-occurred_at")[:300])
+
+
+def duration_text(delta: datetime.timedelta) -> str:
+    """A wait as people say it: "45 min", "3 h 05 min", "2 days 4 h"."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class AcknowledgementRow:
+    concern: Concern
+    wait: datetime.timedelta  # to acknowledgement, or so far for a concern still waiting
+    waiting: bool
+
+    @property
+    def wait_text(self) -> str:
+        return duration_text(self.wait)
+
+
+@dataclass(frozen=True)
+class AcknowledgementReport:
+    start: datetime.date
+    end: datetime.date
+    rows: list[AcknowledgementRow]
+
+    @property
+    def acknowledged(self) -> list[datetime.timedelta]:
+        return sorted(r.wait for r in self.rows if not r.waiting)
+
+    @property
+    def still_waiting(self) -> int:
+        return sum(1 for r in self.rows if r.waiting)
+
+    @property
+    def median(self) -> datetime.timedelta | None:
+        waits = self.acknowledged
+        if not waits:
+            return None
+        middle = len(waits) // 2
+        if len(waits) % 2:
+            return waits[middle]
+        return (waits[middle - 1] + waits[middle]) / 2
+
+    @property
+    def longest(self) -> datetime.timedelta | None:
+        waits = self.acknowledged
+        return waits[-1] if waits else None
+
+    @property
+    def median_text(self) -> str:
+        return duration_text(self.median) if self.median is not None else ""
+
+    @property
+    def longest_text(self) -> str:
+        return duration_text(self.longest) if self.longest is not None else ""
+
+
+def acknowledgement_report(
+    school: School, *, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> AcknowledgementReport:
+    """Every concern raised from `start` to `end` (school days, inclusive) and how long it waited for the DSL team."""
+    now = now or timezone.now()
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    concerns = (
+        Concern.objects.filter(school=school, raised_at__gte=since, raised_at__lt=until)
+        .select_related("category")
+        .order_by("raised_at", "id")
+    )
+    rows = [
+        AcknowledgementRow(
+            concern=c,
+            wait=(c.acknowledged_at or now) - c.raised_at,
+            waiting=c.acknowledged_at is None,
+        )
+        for c in concerns
+    ]
+    return AcknowledgementReport(start=start, end=end, rows=rows)

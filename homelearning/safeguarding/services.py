@@ -291,13 +291,76 @@ def alert_log(
     return alert
 
 
-ALERT_COLUMNS = ("occurred_at", "user", "category")
-ALERT_OPTIONAL = ("device", "detail")
+# Our fields, as the DSL sees them when mapping the filtering provider's columns.
+ALERT_FIELDS: dict[str, str] = {
+    "occurred_at": "When it happened",
+    "user": "User (account name)",
+    "category": "Category",
+    "device": "Device",
+    "detail": "What was blocked or flagged",
+    "pupil": "Child (UPN, MIS id or full name)",
+}
+ALERT_REQUIRED = ("occurred_at", "user", "category")
+# Headings that providers commonly use, for a first guess before the DSL has mapped the columns.
+ALERT_GUESSES: dict[str, tuple[str, ...]] = {
+    "occurred_at": ("occurred_at", "date/time", "date time", "datetime", "timestamp", "event time", "time", "date"),
+    "user": ("user", "username", "user name", "account", "login", "logon name"),
+    "category": ("category", "categories", "classification", "rule", "alert type", "reason"),
+    "device": ("device", "device name", "computer", "computer name", "hostname", "machine"),
+    "detail": ("detail", "details", "url", "search term", "description", "content"),
+    "pupil": ("pupil", "child", "student", "upn", "pupil name", "student name"),
+}
+ALERT_MAX_ERRORS = 10
+# How the file writes dates like 03/04/2026: UK providers day first, some American ones month first.
+ALERT_DATE_ORDERS: dict[str, str] = {
+    "dmy": "Day first (27/11/2026 14:05)",
+    "mdy": "Month first (11/27/2026 14:05)",
+}
+_DATE_FORMATS = {
+    order: (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        *(
+            f"{first}{sep}{second}{sep}{year} {time}"
+            for sep in ("/", "-", ".")
+            for year in ("%Y", "%y")
+            for time in ("%H:%M:%S", "%H:%M")
+            for first, second in [("%d", "%m") if order == "dmy" else ("%m", "%d")]
+        ),
+    )
+    for order in ALERT_DATE_ORDERS
+}
+
+
+class ImportRefused(ServiceError):
+    """Every problem found (up to ALERT_MAX_ERRORS), so the DSL fixes the file once."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(" ".join(errors))
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    text: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    line: int
+    occurred_at: datetime.datetime
+    user: str
+    category: str
+    device: str
+    detail: str
+    pupil: Pupil | None
 
 
 def _decode(data: bytes) -> str:
@@ -309,59 +372,218 @@ def _decode(data: bytes) -> str:
     raise ServiceError("The file is not UTF-8 or Windows-1252 text. Save it as CSV (UTF-8) and try again.")
 
 
-def _parse_when(value: str, line: int) -> datetime.datetime:
+def _parse_when(value: str, order: str = "dmy") -> datetime.datetime | None:
     value = value.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
-        try:
-            naive = datetime.datetime.strptime(value, fmt)  # noqa: DTZ007 - made aware in school time next
-        except ValueError:
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        for fmt in _DATE_FORMATS[order]:
+            try:
+                parsed = datetime.datetime.strptime(value, fmt)  # noqa: DTZ007 - made aware in school time next
+            except ValueError:
+                continue
+            break
+    if parsed is None or (len(value) <= 10 and ":" not in value):
+        return None  # A date without a time is not precise enough for the record.
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def alerts_csv_read(*, data: bytes | str) -> CsvTable:
+    """The file's header line and rows, or a clear ServiceError. Writes nothing."""
+    text = _decode(data) if isinstance(data, bytes) else data
+    if "\x00" in text:
+        raise ServiceError("The file is not a CSV file (it contains binary data).")
+    if not text.strip():
+        raise ServiceError("The file is empty.")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect=dialect)
+    headers: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if not headers:
+                headers = [c.strip() for c in cells]
+                continue
+            rows.append((reader.line_num, [c.strip() for c in cells]))
+    except csv.Error as exc:
+        raise ServiceError(f"Line {reader.line_num}: the file is not valid CSV ({exc}).") from None
+    named = [h for h in headers if h]
+    if len(named) < len(ALERT_REQUIRED):
+        raise ServiceError(
+            "The first line must name the columns (at least the time, the user and the category of each alert)."
+        )
+    seen: set[str] = set()
+    for header in named:
+        if header.lower() in seen:
+            raise ServiceError(f"The column “{header}” appears twice in the first line: rename one and try again.")
+        seen.add(header.lower())
+    if not rows:
+        raise ServiceError("The file has a header line but no alerts.")
+    return CsvTable(text=text, headers=headers, rows=rows)
+
+
+def alert_columns_guess(*, school: School, headers: Sequence[str]) -> dict[str, str]:
+    """The columns the school mapped last time, where this file has them; otherwise a guess from common names."""
+    saved = settings_for(school).alert_columns or {}
+    named = [h for h in headers if h]
+    mapping = {f: saved[f] for f in ALERT_FIELDS if saved.get(f) in named}
+    mapping["date_order"] = saved.get("date_order") if saved.get("date_order") in ALERT_DATE_ORDERS else "dmy"
+    by_lower = {h.lower(): h for h in named}
+    for field_name, guesses in ALERT_GUESSES.items():
+        if field_name in mapping:
             continue
-        return timezone.make_aware(naive)
-    raise ServiceError(f"Line {line}: “{value}” is not a date and time (use 2026-11-27 14:05).")
+        for guess in guesses:
+            header = by_lower.get(guess)
+            if header is not None and header not in mapping.values():
+                mapping[field_name] = header
+                break
+    return mapping
+
+
+def _pupil_index(school: School) -> dict[str, Pupil | None]:
+    """UPN, MIS id and full names (lower case) to the pupil; None where a name is shared."""
+    index: dict[str, Pupil | None] = {}
+    for pupil in Pupil.objects.filter(school=school).select_related("school_class"):
+        for key in {pupil.upn, pupil.mis_id}:
+            if key:
+                index[key.strip().lower()] = pupil
+        names = {f"{pupil.legal_first_name} {pupil.surname}", f"{pupil.first_name} {pupil.surname}"}
+        for name in names:
+            key = " ".join(name.lower().split())
+            index[key] = None if key in index and index[key] != pupil else pupil
+    return index
+
+
+def alerts_csv_parse(*, school: School, table: CsvTable, mapping: dict[str, str]) -> list[AlertRow]:
+    """Every row read through the DSL's column mapping, or ImportRefused listing what is wrong. Writes nothing."""
+    order = mapping.get("date_order") or "dmy"
+    mapping = {f: h for f, h in mapping.items() if f in ALERT_FIELDS and h}
+    errors: list[str] = []
+    if order not in ALERT_DATE_ORDERS:
+        errors.append("Choose how the file writes its dates.")
+    missing = [ALERT_FIELDS[f] for f in ALERT_REQUIRED if f not in mapping]
+    if missing:
+        errors.append(f"Choose the column that holds: {', '.join(missing)}.")
+    for field_name, header in mapping.items():
+        if header not in table.headers:
+            errors.append(f"The file has no column “{header}” (for {ALERT_FIELDS[field_name]}).")
+    chosen: dict[str, str] = {}
+    for field_name, header in mapping.items():
+        if header in chosen:
+            errors.append(
+                f"The column “{header}” is chosen for both "
+                f"{ALERT_FIELDS[chosen[header]]} and {ALERT_FIELDS[field_name]}."
+            )
+        chosen.setdefault(header, field_name)
+    if errors:
+        raise ImportRefused(errors)
+    position = {f: table.headers.index(h) for f, h in mapping.items()}
+    pupils = _pupil_index(school) if "pupil" in position else {}
+    latest = timezone.now() + datetime.timedelta(minutes=5)
+    parsed: list[AlertRow] = []
+    for line, cells in table.rows:
+
+        def cell(field_name: str, cells: list[str] = cells) -> str:
+            at = position.get(field_name)
+            return cells[at] if at is not None and at < len(cells) else ""
+
+        row_errors: list[str] = []
+        for field_name in ALERT_REQUIRED:
+            if not cell(field_name):
+                row_errors.append(f"Line {line}: the {mapping[field_name]} column is empty.")
+        when = _parse_when(cell("occurred_at"), order) if cell("occurred_at") else None
+        if cell("occurred_at") and when is None:
+            row_errors.append(
+                f"Line {line}: “{cell('occurred_at')[:40]}” is not a date and time "
+                f"(expected like {ALERT_DATE_ORDERS[order].split('(')[1].rstrip(')')} or 2026-11-27 14:05)."
+            )
+        elif when is not None and when > latest:
+            row_errors.append(f"Line {line}: “{cell('occurred_at')[:40]}” is in the future.")
+        pupil = None
+        child = cell("pupil")
+        if child:
+            pupil = pupils.get(" ".join(child.lower().split()))
+            if pupil is None:
+                shared = " ".join(child.lower().split()) in pupils
+                row_errors.append(
+                    f"Line {line}: more than one child is called “{child[:60]}”: use their UPN instead."
+                    if shared
+                    else f"Line {line}: no child of this school matches “{child[:60]}” "
+                    "(use the UPN, MIS id or full name)."
+                )
+        if row_errors:
+            errors.extend(row_errors)
+            if len(errors) >= ALERT_MAX_ERRORS:
+                break
+            continue
+        assert when is not None  # noqa: S101 - a required column, checked above
+        parsed.append(
+            AlertRow(
+                line=line,
+                occurred_at=when,
+                user=cell("user")[:200],
+                category=cell("category")[:200],
+                device=cell("device")[:200],
+                detail=cell("detail")[:5000],
+                pupil=pupil,
+            )
+        )
+    if errors:
+        if len(errors) >= ALERT_MAX_ERRORS:
+            errors = [*errors[:ALERT_MAX_ERRORS], "Only the first problems are listed."]
+        raise ImportRefused(errors)
+    return parsed
 
 
 @transaction.atomic
-def alerts_import_csv(*, school: School, by: User, data: bytes) -> ImportResult:
-    """Import every row or none. Columns: occurred_at, user, category (required); device, detail (optional)."""
-    if not data.strip():
-        raise ServiceError("The file is empty.")
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ALERT_COLUMNS if c not in headers]
-    if missing:
-        raise ServiceError(
-            f"The file is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
-            f"Its first line must name the columns: {', '.join(ALERT_COLUMNS + ALERT_OPTIONAL)}."
-        )
-    rows: list[FilterAlert] = []
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
-        if not any(row.values()):
-            continue
-        for column in ALERT_COLUMNS:
-            if not row.get(column):
-                raise ServiceError(f"Line {number}: the {column} column is empty.")
-        rows.append(
+def alerts_import_csv(
+    *,
+    school: School,
+    by: User,
+    data: bytes | str,
+    mapping: dict[str, str] | None = None,
+    remember: bool = True,
+) -> ImportResult:
+    """Import every row or none, reading the columns through `mapping` (default: the saved or guessed one).
+
+    With `remember`, the mapping is kept for the school's next import.
+    """
+    table = alerts_csv_read(data=data)
+    if mapping is None:
+        mapping = alert_columns_guess(school=school, headers=table.headers)
+    rows = alerts_csv_parse(school=school, table=table, mapping=mapping)
+    FilterAlert.objects.bulk_create(
+        [
             FilterAlert(
                 school=school,
-                occurred_at=_parse_when(row["occurred_at"], number),
-                device_user=row["user"][:200],
-                device=row.get("device", "")[:200],
-                category=row["category"][:200],
-                detail=row.get("detail", ""),
+                occurred_at=row.occurred_at,
+                device_user=row.user,
+                device=row.device,
+                category=row.category,
+                detail=row.detail,
+                pupil=row.pupil,
                 source=FilterAlert.Source.CSV,
                 logged_by=by,
             )
-        )
-    if not rows:
-        raise ServiceError("The file has a header line but no alerts.")
-    FilterAlert.objects.bulk_create(rows)
-    audit(action="safeguarding.alert.import", actor=by, school=school, details={"rows": len(rows)})
+            for row in rows
+        ]
+    )
+    columns = {f: h for f, h in mapping.items() if (f in ALERT_FIELDS or f == "date_order") and h}
+    if remember:
+        SafeguardingSettings.objects.filter(pk=settings_for(school).pk).update(alert_columns=columns)
+    audit(
+        action="safeguarding.alert.import",
+        actor=by,
+        school=school,
+        details={"rows": len(rows), "columns": columns, "remembered": remember},
+    )
     return ImportResult(created=len(rows))
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("safeguarding/pupils/", views.pupil_list, name="pupil_list"),
     path("safeguarding/pupils/<slug:code>/contact", views.contact_log, name="contact_log"),
     path("safeguarding/pupils/<slug:code>/chronology", views.chronology, name="chronology"),
+    path("safeguarding/reports/acknowledgement", views.acknowledgement_report, name="acknowledgement_report"),
     path("safeguarding/alerts/", views.alert_list, name="alert_list"),
     path("safeguarding/alerts/import", views.alert_import, name="alert_import"),
     path("safeguarding/alerts/<slug:code>/", views.alert_detail, name="alert_detail"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homelearning.core.audit import audit
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.people.access import parent_required, staff_required, viewer_of
 from homelearning.people.models import Pupil, Staff, User
 from homelearning.safeguarding import selectors, services
@@ -36,8 +37,10 @@ from homelearning.safeguarding.access import (
     settings_for,
 )
 from homelearning.safeguarding.forms import (
+    AcknowledgementReportForm,
     AlertForm,
     AlertImportForm,
+    AlertMappingForm,
     CarerReportForm,
     CloseForm,
     ConcernForm,
@@ -77,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     overview = selectors.contacts_overview(school, today=today)
     concerns = selectors.open_concerns(concerns_visible_to(viewer))
-    stats = selectors.acknowledgement_stats(school, since=timezone.now() - datetime.timedelta(days=365))
+    stats = selectors.acknowledgement_report(school, start=today - datetime.timedelta(days=365), end=today)
     new_alerts = FilterAlert.objects.filter(school=school, triage=FilterAlert.Triage.NEW).count()
     _seen(request, "dashboard")
     settings_form = None
@@ -91,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "settings_form": settings_form,
             "overview": overview,
             "concerns": concerns,
+            "concern_rows": [(c, selectors.concern_source(c)[0]) for c in concerns],
             "stats": stats,
             "new_alerts": new_alerts,
             "now": timezone.now(),
@@ -122,7 +126,7 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             staff = _staff(request)
-            try:
+            with refusal_on_form(form):
                 concern = services.raise_concern(
                     school=staff.school,
                     by=_user(request),
@@ -135,9 +139,6 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
                     source_type=data["source_type"],
                     source_code=data["source_code"],
                 )
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, "Your concern has been recorded and the safeguarding team has been told.")
                 return redirect("safeguarding:concern_detail", code=concern.code)
     else:
@@ -150,7 +151,9 @@ def concern_raise(request: HttpRequest) -> HttpResponse:
         if codes:
             initial["pupils"] = list(pupils.filter(code__in=codes))
         form = ConcernForm(initial=initial, pupils=pupils)
-    return render(request, "safeguarding/concern_form.html", {"form": form})
+    source_type = (request.POST if request.method == "POST" else request.GET).get("source_type", "")
+    source_label = selectors.SOURCES.get(source_type, ("", None))[0]
+    return render(request, "safeguarding/concern_form.html", {"form": form, "source_label": source_label})
 
 
 @staff_required()
@@ -167,6 +170,7 @@ def concern_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "concern": concern,
             "pupils": selectors.concern_pupils(concern),
+            "source": selectors.concern_source(concern),
             "entries": entries,
             "dsl": dsl,
             "entry_form": entry_form,
@@ -179,11 +183,8 @@ def concern_detail(request: HttpRequest, code: str) -> HttpResponse:
 @dsl_team_required
 def concern_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
     concern = get_concern_for_staff(viewer_of(request), code)
-    try:
+    with refusal_as_message(request):
         services.concern_acknowledge(concern=concern, by=_user(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, "Concern acknowledged.")
     return redirect("safeguarding:concern_detail", code=concern.code)
 
@@ -196,7 +197,7 @@ def concern_entry_add(request: HttpRequest, code: str) -> HttpResponse:
     form = EntryForm(request.POST, entries=ConcernEntry.objects.filter(concern=concern))
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form):
             services.concern_entry_add(
                 concern=concern,
                 by=_user(request),
@@ -206,9 +207,6 @@ def concern_entry_add(request: HttpRequest, code: str) -> HttpResponse:
                 reason=data["reason"],
                 corrects=data["corrects"],
             )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "Entry added to the record.")
             return redirect("safeguarding:concern_detail", code=concern.code)
     _seen(request, "concern", concern)
@@ -218,6 +216,7 @@ def concern_entry_add(request: HttpRequest, code: str) -> HttpResponse:
         {
             "concern": concern,
             "pupils": selectors.concern_pupils(concern),
+            "source": selectors.concern_source(concern),
             "entries": selectors.concern_detail_entries(concern),
             "dsl": True,
             "entry_form": form,
@@ -235,13 +234,10 @@ def concern_close(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Record the outcome before closing the concern.")
         return redirect("safeguarding:concern_detail", code=concern.code)
-    try:
+    with refusal_as_message(request):
         services.concern_close(
             concern=concern, by=_user(request), by_label=_staff(request).full_name, outcome=form.cleaned_data["outcome"]
         )
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, "Outcome recorded and concern closed.")
     return redirect("safeguarding:concern_detail", code=concern.code)
 
@@ -258,7 +254,7 @@ def carer_report(request: HttpRequest) -> HttpResponse:
             chosen: list[Pupil] = list(data["pupils"])
             school = chosen[0].school
             carer = next((c for c in viewer.carer_records if c.school_id == school.pk), viewer.carer_records[0])
-            try:
+            with refusal_on_form(form):
                 services.raise_concern(
                     school=school,
                     by=_user(request),
@@ -269,9 +265,6 @@ def carer_report(request: HttpRequest) -> HttpResponse:
                     happened_at=data["happened_at"],
                     raised_as=Concern.RaisedAs.CARER,
                 )
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
                 return render(request, "safeguarding/carer_report_sent.html", {"school": school})
     else:
         form = CarerReportForm(pupils=pupils)
@@ -287,7 +280,7 @@ def vulnerable_list(request: HttpRequest) -> HttpResponse:
         form = VulnerableForm(request.POST, pupils=pupils)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_on_form(form):
                 services.vulnerable_add(
                     school=school,
                     pupil=data["pupil"],
@@ -296,9 +289,6 @@ def vulnerable_list(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                     by=_user(request),
                 )
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, f"{data['pupil'].full_name} added to the vulnerable pupils list.")
                 return redirect("safeguarding:vulnerable_list")
     else:
@@ -322,11 +312,8 @@ def vulnerable_end(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give the end date.")
     else:
-        try:
+        with refusal_as_message(request):
             services.vulnerable_end(record=record, ended_on=form.cleaned_data["ended_on"], by=_user(request))
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, f"{record.pupil.full_name}: {record.reason.name} ended.")
     return redirect("safeguarding:vulnerable_list")
 
@@ -347,7 +334,7 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
         form = ContactForm(request.POST, allowed=kinds)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_on_form(form):
                 contact = services.contact_log(
                     pupil=pupil,
                     by=_staff(request),
@@ -357,9 +344,6 @@ def contact_log(request: HttpRequest, code: str) -> HttpResponse:
                     spoke_to_child=data["spoke_to_child"],
                     outcome=data["outcome"],
                 )
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, f"Contact with {pupil.first_name}'s family recorded.")
                 if data["raise_concern"]:
                     query = urlencode({"pupil": pupil.code, "source_type": "contact", "source_code": contact.code})
@@ -437,23 +421,100 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _import_page(
+    request: HttpRequest,
+    form: AlertMappingForm,
+    table: services.CsvTable,
+    *,
+    errors: list[str],
+    status: int,
+    refused_status: int = 400,
+) -> HttpResponse:
+    preview: list[services.AlertRow] = []
+    total = 0
+    if not errors and form.is_bound and form.is_valid():
+        try:
+            rows = services.alerts_csv_parse(school=_staff(request).school, table=table, mapping=form.mapping())
+        except services.ImportRefused as exc:
+            errors = exc.errors
+            status = refused_status
+        else:
+            preview, total = rows[:10], len(rows)
+    _seen(request, "alert_import")
+    return render(
+        request,
+        "safeguarding/alert_import.html",
+        {"form": form, "table": table, "errors": errors, "preview": preview, "total": total},
+        status=status,
+    )
+
+
 @require_POST
 @dsl_team_required
 def alert_import(request: HttpRequest) -> HttpResponse:
-    form = AlertImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            result = services.alerts_import_csv(
-                school=_staff(request).school, by=_user(request), data=form.cleaned_data["file"].read()
+    """Upload a CSV, match its columns to ours (remembered for next time), preview, then import all or nothing.
+
+    Nothing is written until the DSL presses "Import"; every step re-reads the file's text.
+    """
+    school = _staff(request).school
+    fields, required = services.ALERT_FIELDS, services.ALERT_REQUIRED
+    if "file" in request.FILES or "csv_text" not in request.POST:
+        upload = AlertImportForm(request.POST, request.FILES)
+        if not upload.is_valid():
+            messages.error(
+                request, "Nothing was imported. " + " ".join(str(e) for errs in upload.errors.values() for e in errs)
             )
+            return redirect("safeguarding:alert_list")
+        try:
+            table = services.alerts_csv_read(data=upload.cleaned_data["file"].read())
         except ServiceError as exc:
             messages.error(request, f"Nothing was imported. {exc}")
-        else:
-            messages.success(request, f"{result.created} alert{'s' if result.created != 1 else ''} imported.")
-    else:
-        messages.error(
-            request, "Nothing was imported. " + " ".join(str(e) for errs in form.errors.values() for e in errs)
+            return redirect("safeguarding:alert_list")
+        guess = services.alert_columns_guess(school=school, headers=table.headers)
+        form = AlertMappingForm(
+            {
+                "csv_text": table.text,
+                "remember": "on",
+                "date_order": guess["date_order"],
+                **{f"col_{name}": guess.get(name, "") for name in fields},
+            },
+            headers=table.headers,
+            fields=fields,
+            required=required,
+            date_orders=services.ALERT_DATE_ORDERS,
         )
+        # A first look: columns not yet matched are guidance, not a refusal.
+        return _import_page(request, form, table, errors=[], status=200, refused_status=200)
+    try:
+        table = services.alerts_csv_read(data=request.POST.get("csv_text", ""))
+    except ServiceError as exc:
+        messages.error(request, f"Nothing was imported. {exc} Choose the file again.")
+        return redirect("safeguarding:alert_list")
+    form = AlertMappingForm(
+        request.POST,
+        headers=table.headers,
+        fields=fields,
+        required=required,
+        date_orders=services.ALERT_DATE_ORDERS,
+    )
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return _import_page(request, form, table, errors=errors, status=400)
+    if request.POST.get("action") != "import":
+        return _import_page(request, form, table, errors=[], status=200)
+    try:
+        result = services.alerts_import_csv(
+            school=school,
+            by=_user(request),
+            data=table.text,
+            mapping=form.mapping(),
+            remember=form.cleaned_data["remember"],
+        )
+    except services.ImportRefused as exc:
+        return _import_page(request, form, table, errors=exc.errors, status=400)
+    except ServiceError as exc:
+        return _import_page(request, form, table, errors=[str(exc)], status=400)
+    messages.success(request, f"{result.created} alert{'s' if result.created != 1 else ''} imported.")
     return redirect("safeguarding:alert_list")
 
 
@@ -467,7 +528,7 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
         form = TriageForm(request.POST, pupils=pupils)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_on_form(form):
                 alert = services.alert_triage(
                     alert=alert,
                     by=_user(request),
@@ -477,9 +538,6 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
                     category=data["category"],
                     pupils=list(data["pupils"] or []),
                 )
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, "Alert triaged.")
                 return redirect("safeguarding:alert_detail", code=alert.code)
         status = 400
@@ -507,3 +565,54 @@ def settings_change(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Choose yes or no. Nothing was changed.")
     return redirect("safeguarding:dashboard")
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula.
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+@dsl_team_required
+def acknowledgement_report(request: HttpRequest) -> HttpResponse:
+    """Time from raised to acknowledged for the concerns raised in a date range (SAF-02). No child is named."""
+    school = _staff(request).school
+    today = timezone.localdate()
+    if "start" in request.GET or "end" in request.GET:
+        form = AcknowledgementReportForm(request.GET)
+    else:
+        form = AcknowledgementReportForm({"start": today - datetime.timedelta(days=30), "end": today})
+    if not form.is_valid():
+        _seen(request, "acknowledgement_report", invalid=True)
+        return render(request, "safeguarding/acknowledgement_report.html", {"form": form, "report": None}, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    report = selectors.acknowledgement_report(school, start=start, end=end)
+    wants_csv = request.GET.get("format") == "csv"
+    _seen(
+        request,
+        "acknowledgement_report",
+        start=start.isoformat(),
+        end=end.isoformat(),
+        format="csv" if wants_csv else "html",
+    )
+    if wants_csv:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="concern-acknowledgement-{start}-to-{end}.csv"'
+        response.write("\ufeff")  # So spreadsheet programs read it as UTF-8.
+        writer = csv.writer(response)
+        writer.writerow(["Raised", "About", "Raised by", "Status", "Acknowledged", "Minutes to acknowledge"])
+        for row in report.rows:
+            c = row.concern
+            writer.writerow(
+                [
+                    timezone.localtime(c.raised_at).strftime("%Y-%m-%d %H:%M"),
+                    _csv_cell(c.category.name),
+                    c.get_raised_as_display(),
+                    c.get_status_display(),
+                    timezone.localtime(c.acknowledged_at).strftime("%Y-%m-%d %H:%M") if c.acknowledged_at else "",
+                    "" if row.waiting else str(int(row.wait.total_seconds() // 60)),
+                ]
+            )
+        return response
+    return render(
+        request, "safeguarding/acknowledgement_report.html", {"form": form, "report": report, "now": timezone.now()}
+    )

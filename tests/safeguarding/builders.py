@@ -24,6 +24,7 @@ from homelearning.safeguarding.models import (
     VulnerablePupil,
 )
 from tests.personas import PASSWORD, World
+from tests.reference_data import restore_reference_data
 
 
 def category(slug: str = "neglect") -> ConcernCategory:
@@ -116,10 +117,37 @@ def confirm_mfa(client: Client, user: User, *, seconds_ago: float = 0) -> None:
 
 
 def seed_reference_data() -> None:
-    """Concern categories and vulnerability reasons come from a data migration, which a transactional
-    test's flush removes: browser tests put them back with the migration's own function."""
-    import importlib
+    """Concern categories and vulnerability reasons (a data migration's rows), after a transactional test's flush."""
+    restore_reference_data()
 
-    from django.apps import apps
 
-    importlib.import_module("homelearning.safeguarding.migrations.0002_categories").add(apps, None)
+def second_pupil_named(world: World, first: str, surname: str) -> Pupil:
+    """Another child with the same name, in the other class (names are not unique in a school)."""
+    from homelearning.people.services import pupil_create
+
+    return pupil_create(
+        school_class=world.ash,
+        legal_first_name=first,
+        surname=surname,
+        date_of_birth=datetime.date(2019, 5, 5),
+    )
+
+
+def ended_live_session_with_risk(world: World, *, pupils: list[Pupil], reason: str = "A stranger spoke in the room."):
+    """A live session of Oak that its host ended because of a risk (the live app's own service does the ending)."""
+    from homelearning.live import services as live_services
+    from homelearning.live.models import Invitation, LiveSession
+
+    session = LiveSession.objects.create(
+        school=world.school,
+        school_class=world.oak,
+        kind=LiveSession.Kind.STORY_TIME,
+        title="Story time",
+        starts_at=timezone.now() - datetime.timedelta(minutes=20),
+        minutes=30,
+        host=world.staff(world.teacher),
+        monitor=world.staff(world.ta),
+    )
+    for pupil in pupils:
+        Invitation.objects.create(session=session, pupil=pupil, status=Invitation.Status.ADMITTED)
+    return live_services.session_end(session=session, by=world.staff(world.teacher), risk_reason=reason)

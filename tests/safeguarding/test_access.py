@@ -17,7 +17,13 @@ def assert_login_redirect(response):
     assert response["Location"].startswith("/accounts/login/")
 
 
-DSL_PAGES = ["/safeguarding/", "/safeguarding/vulnerable/", "/safeguarding/pupils/", "/safeguarding/alerts/"]
+DSL_PAGES = [
+    "/safeguarding/",
+    "/safeguarding/vulnerable/",
+    "/safeguarding/pupils/",
+    "/safeguarding/alerts/",
+    "/safeguarding/reports/acknowledgement",
+]
 
 
 @pytest.fixture
@@ -98,6 +104,7 @@ class TestDslPages:
             "safeguarding.chronology.view",
             "safeguarding.alert.view",
             "safeguarding.concern.view",
+            "safeguarding.acknowledgement_report.view",
         } <= actions
 
 

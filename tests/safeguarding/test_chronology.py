@@ -106,3 +106,78 @@ def test_a_contact_links_to_the_concern_raised_from_it(world, client_for):
     contact_item = next(i for i in items if i.kind == "contact")
     assert contact_item.concern == concern
     assert "A concern was raised from this contact" in contact_item.extra
+
+
+class TestFromOtherApps:
+    def test_a_live_session_ended_for_a_risk_is_in_the_invited_childs_chronology(self, world, client_for):
+        session = builders.ended_live_session_with_risk(world, pupils=[world.amy])
+        builders.ended_live_session_with_risk(world, pupils=[world.cara], reason="Cara's session only.")
+        client = client_for(world.dsl)
+        builders.confirm_mfa(client, world.dsl)
+        items = client.get(url(world)).context["items"]
+        incidents = [i for i in items if i.kind == "live_incident"]
+        assert len(incidents) == 1
+        assert incidents[0].title == f"Live session ended for a risk: {session.title}"
+        assert incidents[0].text == "A stranger spoke in the room."
+        assert incidents[0].by == "Tom Teal"
+        assert "The child's invitation: admitted" in incidents[0].extra
+
+    def test_an_escalation_from_journal_moderation_is_in_the_chronology_and_links_back(self, world, client_for):
+        from homelearning.journal import services as journal_services
+        from tests.journal.builders import sent_work
+
+        item = sent_work(world.amy, world.parent, photo=False)
+        concern = journal_services.item_escalate(
+            item=item, by=world.senior, by_label="Sam Stone", category=builders.category("online"), what="A drawing."
+        )
+        client = client_for(world.dsl)
+        builders.confirm_mfa(client, world.dsl)
+        items = client.get(url(world)).context["items"]
+        raised = next(i for i in items if i.kind == "concern")
+        assert raised.concern == concern
+        assert "Raised from: a piece of work in the journal" in raised.extra
+        page = client.get(f"/safeguarding/concerns/{concern.code}/").content.decode()
+        assert f'<a href="/journal/items/{item.code}/">A piece of work in the journal</a>' in page
+
+    def test_a_concern_from_a_live_session_links_to_it(self, world, client_for):
+        session = builders.ended_live_session_with_risk(world, pupils=[world.amy])
+        concern = builders.raised_concern(world, source_type="live_session", source_code=session.code)
+        page = client_for(world.dsl).get(f"/safeguarding/concerns/{concern.code}/").content.decode()
+        assert f'<a href="/live/sessions/{session.code}/">A live session</a>' in page
+
+    def test_an_unknown_source_is_shown_as_text(self, world, client_for):
+        concern = builders.raised_concern(world, source_type="something_else", source_code="abc")
+        page = client_for(world.dsl).get(f"/safeguarding/concerns/{concern.code}/").content.decode()
+        assert "<dd>Something else</dd>" in page
+
+
+def test_a_concern_from_a_call_log_links_to_the_call(world, client_for):
+    concern = builders.raised_concern(world, source_type="call", source_code="call-code-1")
+    page = client_for(world.dsl).get(f"/safeguarding/concerns/{concern.code}/").content.decode()
+    assert '<a href="/journal/calls/call-code-1/">A call log</a>' in page
+
+
+def test_the_chronologys_queries_do_not_grow_with_the_record(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from homelearning.safeguarding import selectors
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.chronology(world.amy)
+        return len(queries)
+
+    builders.vulnerable(world, world.amy)
+    builders.acknowledged_concern(world)
+    builders.contact(world, world.amy, by=world.dsl, kind="dsl")
+    builders.new_alert(world)
+    builders.ended_live_session_with_risk(world, pupils=[world.amy])
+    small = count()
+    for _ in range(4):
+        concern = builders.acknowledged_concern(world)
+        services.concern_entry_add(concern=concern, by=world.dsl, by_label="D", kind="action", text="Rang home.")
+        builders.contact(world, world.amy, by=world.dsl, kind="dsl")
+        builders.new_alert(world)
+        builders.ended_live_session_with_risk(world, pupils=[world.amy])
+    assert count() == small

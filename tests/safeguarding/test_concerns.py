@@ -61,6 +61,13 @@ class TestRaiseByStaff:
         concern = Concern.objects.get()
         assert (concern.source_type, concern.source_code) == ("journal_item", "abc123")
 
+    def test_the_form_says_where_it_was_raised_from(self, world, client_for):
+        page = client_for(world.teacher).get(
+            f"/safeguarding/concerns/new?pupil={world.amy.code}&source_type=call&source_code=c1"
+        )
+        assert "Raised from: a call log." in page.content.decode()
+        assert page.context["form"]["source_code"].value() == "c1"
+
     def test_raise_concern_service_for_other_apps(self, world):
         concern = builders.raised_concern(world, source_type="live_session", source_code="sess1")
         assert concern.source_type == "live_session"
@@ -154,7 +161,10 @@ class TestAcknowledge:
             page = client.get(f"/safeguarding/concerns/{concern.code}/").content.decode()
             assert "42\xa0minutes after it was raised" in page
             dashboard = client.get("/safeguarding/")
-            assert dashboard.context["stats"]["median"] == datetime.timedelta(minutes=42)
+            assert dashboard.context["stats"].median == datetime.timedelta(minutes=42)
+            assert "42 min" in dashboard.content.decode()
+            listing = client.get("/safeguarding/concerns/").content.decode()
+            assert "After 42\xa0minutes" in listing
 
     def test_acknowledging_twice_is_a_conflict(self, world, client_for):
         concern = builders.acknowledged_concern(world)
