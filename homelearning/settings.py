@@ -6,6 +6,7 @@ with a message naming the variable.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +79,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "homelearning.people.middleware.ViewerMiddleware",
     "homelearning.people.middleware.RequireMfaMiddleware",
+    "homelearning.privacy.middleware.StaffIdleTimeoutMiddleware",
+    "homelearning.privacy.middleware.DeviceConfirmationMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "homelearning.urls"
@@ -140,10 +145,18 @@ DAILY_TASKS = [
     "homelearning.provision.tasks.illness_alerts",
     "homelearning.safeguarding.tasks.overdue_contacts_digest",
     "homelearning.roster.tasks.expire_previews",
+    "homelearning.journal.tasks.feedback_digest",
+    "homelearning.journal.tasks.orphan_files_sweep",
+    "homelearning.privacy.tasks.retention_daily",
+    "homelearning.privacy.tasks.policy_review_reminders",
+    "homelearning.privacy.tasks.sar_deadline_digest",
+    "homelearning.live.tasks.end_overdue_sessions",
 ]
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
 # Seconds before retry n (1-based): base * 4**(n-1), so 60s, 4m, 16m, 64m, ~4h.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60, minimum=0)
+# /health/ answers 503 when a job that could run has waited longer than this (no worker, or too few).
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 300, minimum=10)
 
 # --- Roster import ----------------------------------------------------------------
 # A file bigger than this is refused from its declared size, before it is read.
@@ -216,12 +229,55 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Teaching clips and worksheets: the largest upload accepted (bytes). Served only through access-checked views.
 LEARNING_UPLOAD_MAX_BYTES = env_int("LEARNING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 JOURNAL_UPLOAD_MAX_BYTES = env_int("JOURNAL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Static files: `manage.py collectstatic` once per release, then whitenoise serves hashed, compressed
+# copies with far-future caching. STATIC_MANIFEST=false serves straight from the apps (DEBUG, tests).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Media (uploads): MEDIA_STORAGE=local keeps them under MEDIA_ROOT (one host, or a shared mount);
+# MEDIA_STORAGE=s3 puts them in an S3-compatible bucket, so any number of web hosts share them.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "local":
+    _media_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "access_key": env_secret("MEDIA_S3_ACCESS_KEY_ID"),
+            "secret_key": env_secret("MEDIA_S3_SECRET_ACCESS_KEY"),
+            "location": env_str("MEDIA_S3_PREFIX", ""),
+            # Private objects: files reach people only through the access-checked views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 300, minimum=30, maximum=3600),
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- API ----------------------------------------------------------------------------------------
+# Requests per API token: "<n>/<s|min|h|d>". Past it the API answers 429 with Retry-After.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "300/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured("API_RATE_LIMIT must look like 300/min (a number, a slash, then s, min, h or d).")
 
 # --- Live sessions ------------------------------------------------------------------------------
-# "demo" (an in-app room, for the demo and tests) or "bigbluebutton".
+# "demo" (an in-app room, for the demo and tests), "bigbluebutton" or "teams"; a headteacher may choose
+# another configured provider for their school. Credentials come only from the environment.
 LIVE_PROVIDER = env_str("LIVE_PROVIDER", "demo")
-if LIVE_PROVIDER not in {"demo", "bigbluebutton"}:
-    raise ImproperlyConfigured(f"LIVE_PROVIDER must be demo or bigbluebutton, not {LIVE_PROVIDER!r}.")
+if LIVE_PROVIDER not in {"demo", "bigbluebutton", "teams"}:
+    raise ImproperlyConfigured(f"LIVE_PROVIDER must be demo, bigbluebutton or teams, not {LIVE_PROVIDER!r}.")
 LIVE_BBB_URL = env_str("LIVE_BBB_URL", "")
 LIVE_BBB_SECRET = env_secret("LIVE_BBB_SECRET") or ""
 if LIVE_PROVIDER == "bigbluebutton" and not (LIVE_BBB_URL and LIVE_BBB_SECRET):
@@ -229,6 +285,17 @@ if LIVE_PROVIDER == "bigbluebutton" and not (LIVE_BBB_URL and LIVE_BBB_SECRET):
         "LIVE_PROVIDER=bigbluebutton needs LIVE_BBB_URL and LIVE_BBB_SECRET (or LIVE_BBB_SECRET_FILE)."
     )
 LIVE_PROVIDER_TIMEOUT = env_int("LIVE_PROVIDER_TIMEOUT", 5, minimum=1, maximum=60)
+# Microsoft Teams through Microsoft Graph: an app registration with OnlineMeetings.ReadWrite.All.
+LIVE_TEAMS_TENANT_ID = env_str("LIVE_TEAMS_TENANT_ID", "")
+LIVE_TEAMS_CLIENT_ID = env_str("LIVE_TEAMS_CLIENT_ID", "")
+LIVE_TEAMS_CLIENT_SECRET = env_secret("LIVE_TEAMS_CLIENT_SECRET") or ""
+LIVE_TEAMS_AUTHORITY = env_str("LIVE_TEAMS_AUTHORITY", "https://login.microsoftonline.com")
+LIVE_GRAPH_URL = env_str("LIVE_GRAPH_URL", "https://graph.microsoft.com/v1.0")
+LIVE_TEAMS_CA_BUNDLE = env_str("LIVE_TEAMS_CA_BUNDLE", "")  # a private CA, e.g. a school's TLS proxy
+if LIVE_PROVIDER == "teams" and not (LIVE_TEAMS_TENANT_ID and LIVE_TEAMS_CLIENT_ID and LIVE_TEAMS_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "LIVE_PROVIDER=teams needs LIVE_TEAMS_TENANT_ID, LIVE_TEAMS_CLIENT_ID and LIVE_TEAMS_CLIENT_SECRET(_FILE)."
+    )
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -241,6 +308,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe /health/ over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
@@ -250,12 +319,46 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The number of trusted reverse proxies in front of the app, for the audit log's IP.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# Content-Security-Policy (django-csp): scripts and styles only from this origin, never inline scripts;
+# style *attributes* are allowed (a few tables position a sticky header) but not <style> elements.
+# Forms may post on to the configured live-session provider (staff join redirects there).
+_form_action = ["'self'"]
+if LIVE_BBB_URL:
+    _form_action.append("/".join(LIVE_BBB_URL.split("/", 3)[:3]))
+if LIVE_TEAMS_TENANT_ID:
+    _form_action.append("https://teams.microsoft.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _form_action,
+    }
+}
+# Staff sessions end after this much inactivity (parents keep SESSION_COOKIE_AGE).
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 60, minimum=5, maximum=24 * 60)
 
+# LOG_FORMAT=json (production default) writes one JSON object a line; plain is for a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object a line, for journald / a log shipper: see homelearning/core/logs.py.
+        "json": {"()": "homelearning.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

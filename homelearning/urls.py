@@ -2,6 +2,9 @@ from django.urls import include, path
 
 from homelearning.core import views as core_views
 
+# A lost database connection shows "back in a moment" (503), not the error page.
+handler500 = "homelearning.core.health.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
@@ -14,4 +17,7 @@ urlpatterns = [
     path("", include("homelearning.learning.urls")),
     path("", include("homelearning.live.urls")),
     path("", include("homelearning.journal.urls")),
+    path("", include("homelearning.packs.urls")),
+    path("", include("homelearning.contact.urls")),
+    path("", include("homelearning.privacy.urls")),
 ]

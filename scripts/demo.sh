@@ -14,6 +14,7 @@ mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo
 "$PY" manage.py seed_learning_demo
+"$PY" manage.py seed_live_demo
 # Today's alerts and digests, as cron would queue them each morning.
 "$PY" manage.py enqueue_daily
 

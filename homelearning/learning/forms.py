@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.conf import settings
@@ -70,6 +70,15 @@ class UploadForm(forms.Form):
         return upload
 
 
+class ActivityFields(TypedDict):
+    subject: Subject
+    title: str
+    minutes: int
+    instructions: str
+    resources: list[Resource]
+    confirm_over: bool
+
+
 class ActivityForm(forms.Form):
     subject = SubjectChoiceField(queryset=_subjects(), empty_label=None)
     title = forms.CharField(max_length=120)
@@ -101,6 +110,18 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = _subjects()  # type: ignore[attr-defined]
         self.fields["resources"].queryset = Resource.objects.filter(school=school).order_by("title")  # type: ignore[attr-defined]
+
+    def activity_fields(self) -> ActivityFields:
+        """The valid answers, as every service that adds or changes an activity takes them."""
+        data = self.cleaned_data
+        return {
+            "subject": data["subject"],
+            "title": data["title"],
+            "minutes": data["minutes"],
+            "instructions": data["instructions"],
+            "resources": list(data["resources"]),
+            "confirm_over": data["confirm_over"],
+        }
 
 
 class CopyDayForm(forms.Form):

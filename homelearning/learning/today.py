@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from homelearning.core.services import calendar_version_key
 from homelearning.learning.models import Activity, ActivityOmission, Plan
 from homelearning.learning.selectors import PupilDay, neighbour_days, pupil_days
 from homelearning.people.models import Pupil, School, Staff
@@ -28,7 +29,8 @@ from homelearning.people.selectors import ChildSummary
 
 DAY_TEMPLATE = "learning/_pupil_day.html"
 HEADING_LEVEL = 5
-# Navigation hints (previous and next school day) may lag a calendar change by this long.
+# Previous and next school day per school: a calendar change (core.services) starts a new version at once;
+# entries also expire, for calendars changed outside those services.
 CALENDAR_SECONDS = 600
 # A class day's fragment is dropped after a day even if nobody changes it.
 FRAGMENT_SECONDS = 24 * 3600
@@ -55,7 +57,8 @@ def _render(day: object) -> SafeString:
 
 
 def _neighbours(school: School, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    key = f"learning:neighbours:v1:{school.pk}:{day.isoformat()}"
+    version = cache.get(calendar_version_key(school.pk)) or 0
+    key = f"learning:neighbours:v1:{school.pk}:{version}:{day.isoformat()}"
     found = cache.get(key)
     if found is None:
         found = neighbour_days(school, day)

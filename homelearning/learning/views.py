@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homelearning.core.calendar import SchoolCalendar, school_days_between
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.learning import selectors, services
 from homelearning.learning.access import (
     ADAPTER_ROLES,
@@ -63,7 +63,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     link_form = LinkForm(request.POST or None, school=staff.school, prefix="link")
     if request.method == "POST" and link_form.is_valid():
         data = link_form.cleaned_data
-        try:
+        with refusal_on_form(link_form):
             services.resource_link_create(
                 by=staff,
                 title=data["title"],
@@ -73,9 +73,6 @@ def resource_list(request: HttpRequest) -> HttpResponse:
                 provider=data["provider"],
                 note=data["note"],
             )
-        except ServiceError as exc:
-            link_form.add_error(None, str(exc))
-        else:
             messages.success(request, f"Added “{data['title']}” to the library.")
             return redirect("learning:resource_list")
     return _library(request, staff, link_form=link_form, upload_form=UploadForm(school=staff.school, prefix="up"))
@@ -98,7 +95,7 @@ def resource_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, school=staff.school, prefix="up")
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form, "file"):
             services.resource_upload(
                 by=staff,
                 title=data["title"],
@@ -107,9 +104,6 @@ def resource_upload(request: HttpRequest) -> HttpResponse:
                 year_group=data["year_group"],
                 note=data["note"],
             )
-        except ServiceError as exc:
-            form.add_error("file", str(exc))
-        else:
             messages.success(request, f"Uploaded “{data['title']}”.")
             return redirect("learning:resource_list")
     return _library(request, staff, link_form=LinkForm(school=staff.school, prefix="link"), upload_form=form)
@@ -120,11 +114,8 @@ def resource_upload(request: HttpRequest) -> HttpResponse:
 def resource_remove(request: HttpRequest, code: str) -> HttpResponse:
     staff = _staff(request)
     resource = get_resource_in_library(viewer_of(request), code)
-    try:
+    with refusal_as_message(request):
         services.resource_delete(resource=resource, by=staff)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"Removed “{resource.title}” from the library and from any plans.")
     return redirect("learning:resource_list")
 
@@ -189,11 +180,8 @@ def class_week(request: HttpRequest, code: str) -> HttpResponse:
 def week_copy(request: HttpRequest, code: str, day: str) -> HttpResponse:
     school_class = get_class_for_planner(viewer_of(request), code)
     date = parse_day(day)
-    try:
+    with refusal_as_message(request):
         created, skipped = services.week_copy_forward(school_class=school_class, day=date, by=_staff(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         _report_copy(request, created, skipped)
     return redirect(reverse("learning:class_week", args=[code]) + f"?week={date + datetime.timedelta(days=7)}")
 
@@ -247,17 +235,7 @@ def plan_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.activity_add_to_day(
-                school_class=school_class,
-                day=date,
-                by=staff,
-                subject=data["subject"],
-                title=data["title"],
-                minutes=data["minutes"],
-                instructions=data["instructions"],
-                resources=list(data["resources"]),
-                confirm_over=data["confirm_over"],
-            )
+            services.activity_add_to_day(school_class=school_class, day=date, by=staff, **form.activity_fields())
         except OverEntitlement as exc:
             confirm = exc
         except ServiceError as exc:
@@ -291,16 +269,7 @@ def activity_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.activity_update(
-                activity=activity,
-                by=_staff(request),
-                subject=data["subject"],
-                title=data["title"],
-                minutes=data["minutes"],
-                instructions=data["instructions"],
-                resources=list(data["resources"]),
-                confirm_over=data["confirm_over"],
-            )
+            services.activity_update(activity=activity, by=_staff(request), **form.activity_fields())
         except OverEntitlement as exc:
             confirm = exc
         except ServiceError as exc:
@@ -338,11 +307,8 @@ def activity_move(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def activity_delete(request: HttpRequest, code: str) -> HttpResponse:
     activity = get_activity_for_planner(viewer_of(request), code)
-    try:
+    with refusal_as_message(request):
         services.activity_delete(activity=activity, by=_staff(request))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"Removed “{activity.title}”.")
     return _back_to(activity)
 
@@ -363,11 +329,8 @@ def plan_copy(request: HttpRequest, code: str, day: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose the day to copy to.")
     else:
-        try:
+        with refusal_as_message(request):
             created, skipped = services.plan_copy(plan=plan, to_days=[form.cleaned_data["to_date"]], by=_staff(request))
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
             _report_copy(request, created, skipped)
     return redirect("learning:plan_day", code=code, day=day)
 
@@ -381,11 +344,8 @@ def template_save(request: HttpRequest, code: str, day: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give the template a name.")
     else:
-        try:
+        with refusal_as_message(request):
             template = services.template_save(plan=plan, name=form.cleaned_data["name"], by=_staff(request))
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, f"Kept this day as the {template.year_group} template “{template.name}”.")
     return redirect("learning:plan_day", code=code, day=day)
 
@@ -397,14 +357,11 @@ def template_apply(request: HttpRequest, code: str, day: str) -> HttpResponse:
     school_class = get_class_for_planner(viewer, code)
     date = parse_day(day)
     template = get_template_for_planner(viewer, request.POST.get("template", ""))
-    try:
+    with refusal_as_message(request):
         plan = services.plan_get_or_create(school_class=school_class, day=date, by=_staff(request))
         services.template_apply(
             template=template, plan=plan, by=_staff(request), confirm_over=request.POST.get("confirm_over") == "on"
         )
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"Added the activities of “{template.name}”.")
     return redirect("learning:plan_day", code=code, day=day)
 
@@ -442,19 +399,9 @@ def pupil_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
         if plan is None:
             raise Http404("Nothing is planned for the class on this day.")
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.activity_add(
-                    plan=plan,
-                    pupil=pupil,
-                    replaces=replaces,
-                    by=_staff(request),
-                    subject=data["subject"],
-                    title=data["title"],
-                    minutes=data["minutes"],
-                    instructions=data["instructions"],
-                    resources=list(data["resources"]),
-                    confirm_over=data["confirm_over"],
+                    plan=plan, pupil=pupil, replaces=replaces, by=_staff(request), **form.activity_fields()
                 )
             except OverEntitlement as exc:
                 confirm = exc
@@ -498,7 +445,7 @@ def pupil_change(request: HttpRequest, code: str, day: str) -> HttpResponse:
     staff = _staff(request)
     action = request.POST.get("action")
     activity_code = request.POST.get("activity", "")
-    try:
+    with refusal_as_message(request):
         if action == "drop":
             services.activity_drop_for_pupil(
                 activity=get_class_activity_of_pupil(pupil, activity_code), pupil=pupil, by=staff
@@ -512,9 +459,6 @@ def pupil_change(request: HttpRequest, code: str, day: str) -> HttpResponse:
         else:
             messages.error(request, "Choose drop, restore or remove.")
             return redirect("learning:pupil_day", code=code, day=day)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"Changed {pupil.first_name}'s learning for the day.")
     return redirect("learning:pupil_day", code=code, day=day)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homelearning.core.audit import audit
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.people.access import pupils_visible_to, staff_required, viewer_of
 from homelearning.people.models import Staff
 from homelearning.people.selectors import policy_in_force
@@ -67,7 +67,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
         form = ClosureForm(request.POST if request.method == "POST" else None, school=staff.school)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_as_message(request):
                 closure, created = services.closure_declare(
                     by=staff,
                     reason=data["reason"],
@@ -77,9 +77,6 @@ def closure_list(request: HttpRequest) -> HttpResponse:
                     year_groups=list(data["year_groups"]),
                     classes=list(data["classes"]),
                 )
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
                 if created:
                     messages.success(request, "The closure is declared: the register is filled and carers emailed.")
                 else:
@@ -148,7 +145,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on_form(form):
             case = services.case_request(
                 by=_staff(request),
                 pupil=data["pupil"],
@@ -158,9 +155,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
                 medical_professional_involved=data["medical_professional_involved"],
             )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
             if case.status == Case.Status.REFUSED:
                 messages.warning(request, f"The request is refused. {case.refusal_reason}")
             else:

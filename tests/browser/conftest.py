@@ -5,6 +5,8 @@
   no third-party requests) and the test FAILS if one was attempted.
 * The database is real (transactional): the live server runs in another thread and must see the
   rows the test writes, and the test must see the rows the server writes (the outbox).
+* Each test still starts with the rows the data migrations seed, which the previous test's flush
+  removed (`_reference_data`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.helpers import DESKTOP, PageGuard
 from tests.personas import World, build_world
+from tests.reference_data import restore_reference_data
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,6 +79,16 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    """Every test here starts with the rows the data migrations seed, which the previous test's flush removed.
+
+    (Not Django's `serialized_rollback`: once Playwright's event loop runs in this thread, Django hands the
+    tests a new database connection, which lacks the snapshot that rollback restores from.)
+    """
+    restore_reference_data()
+
+
 @pytest.fixture
 def world(transactional_db: None) -> World:
     """The named people of tests/personas.py, committed so that the live server's thread sees them."""
@@ -100,9 +113,12 @@ def page(browser: Browser, base_url: str, request: pytest.FixtureRequest) -> Ite
     context.route("**/*", guard.handle)
     page = context.new_page()
     page.on("response", guard.check_static)
+    page.on("console", guard.check_console)
     yield page
     context.close()
-    if guard.attempts or guard.broken_static:  # Made after the test body (e.g. while closing): still a broken promise.
+    if (
+        guard.attempts or guard.broken_static or guard.csp_violations
+    ):  # Made after the test body (e.g. while closing): still a broken promise.
         guard.check()
 
 

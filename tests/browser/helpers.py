@@ -1,7 +1,8 @@
-"""Steps shared by the browser tests: signing in through the real pages, screenshots, layout checks."""
+"""Steps shared by the browser tests: signing in through the real pages, screenshots, layout checks, a term."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 from dataclasses import dataclass, field
@@ -10,9 +11,10 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, Response, Route, expect
+from django.utils import timezone
+from playwright.sync_api import ConsoleMessage, Page, Response, Route, expect
 
-from homelearning.core.models import OutboundEmail
+from homelearning.core.models import OutboundEmail, Term
 from tests import personas
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -28,6 +30,7 @@ class PageGuard:
 
     attempts: list[str] = field(default_factory=list)
     broken_static: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def handle(self, route: Route) -> None:
         url = route.request.url
@@ -42,9 +45,18 @@ class PageGuard:
         if urlsplit(response.url).path.startswith("/static/") and response.status >= 400:
             self.broken_static.append(f"{response.status} {response.url}")
 
+    def check_console(self, message: ConsoleMessage) -> None:
+        """The Content-Security-Policy stops a third-party request (or an inline script) before the network
+        sees it; Chromium reports that on the console."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
+
     def check(self) -> None:
         attempts, self.attempts = self.attempts, []
         broken, self.broken_static = self.broken_static, []
+        violations, self.csp_violations = self.csp_violations, []
+        if violations:
+            pytest.fail("The page broke the Content-Security-Policy:\n  " + "\n  ".join(violations), pytrace=False)
         if attempts:
             pytest.fail("The page tried to reach another website:\n  " + "\n  ".join(attempts), pytrace=False)
         if broken:
@@ -139,3 +151,14 @@ def assert_not_signed_in(page: Page) -> None:
     page.wait_for_load_state()
     assert path_of(page) in {"/accounts/login/", MFA_PATH, "/accounts/login/code/confirm/"}, page.url
     expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+
+
+def term_around_today(world: personas.World) -> Term:
+    """A term from a month ago to two months ahead: the pages count school days, and today's date is the real one."""
+    today = timezone.localdate()
+    return Term.objects.create(
+        school=world.school,
+        name="This term",
+        first_day=today - datetime.timedelta(days=30),
+        last_day=today + datetime.timedelta(days=60),
+    )

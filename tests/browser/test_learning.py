@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
-from importlib import import_module
-
-import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from homelearning.core.calendar import next_school_days
-from homelearning.core.models import Term
 from homelearning.learning import services
 from homelearning.learning.models import Plan, Subject
 from homelearning.people.models import Staff
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.helpers import horizontal_overflow, screenshot, sign_in_parent, sign_in_staff
+from tests.browser.helpers import horizontal_overflow, screenshot, sign_in_parent, sign_in_staff, term_around_today
 from tests.personas import World
 
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(autouse=True)
-def _subjects(world: World) -> None:
-    # Browser tests flush the database between tests, data migrations' rows included: put the subjects back.
-    import_module("homelearning.learning.migrations.0002_subjects").add_subjects(apps, None)
-
-
-def _term(world: World) -> None:
-    today = timezone.localdate()
-    Term.objects.create(
-        school=world.school,
-        name="This term",
-        first_day=today - datetime.timedelta(days=30),
-        last_day=today + datetime.timedelta(days=60),
-    )
-
-
 def test_teacher_plans_a_day(page: Page, world: World) -> None:
-    _term(world)
+    term_around_today(world)
     day = next_school_days(world.school, timezone.localdate(), 1)[0]
     staff = Staff.objects.get(user=world.teacher)
     services.resource_link_create(

@@ -26,8 +26,21 @@ def test_requests_to_other_websites_are_blocked_and_reported(page: Page, page_gu
         """() => fetch("https://cdn.example.org/tracker.js", {mode: "no-cors"}).then(() => "loaded", () => "blocked")"""
     )
     assert outcome == "blocked"
+    # Our Content-Security-Policy refuses it in the browser, before the guard's network check would.
+    assert page_guard.attempts == []
+    assert page_guard.csp_violations  # Chromium reports it in one or two console lines
+    assert all("https://cdn.example.org/tracker.js" in v for v in page_guard.csp_violations)
+    page_guard.csp_violations.clear()  # This test made the request on purpose; any other test fails on one.
+
+
+def test_without_our_policy_the_network_guard_still_blocks(page: Page, page_guard: PageGuard) -> None:
+    page.set_content("<p>A page that is not ours, so has no Content-Security-Policy.</p>")
+    outcome = page.evaluate(
+        """() => fetch("https://cdn.example.org/tracker.js", {mode: "no-cors"}).then(() => "loaded", () => "blocked")"""
+    )
+    assert outcome == "blocked"
     assert page_guard.attempts == ["GET https://cdn.example.org/tracker.js"]
-    page_guard.attempts.clear()  # This test made the request on purpose; any other test fails on one.
+    page_guard.attempts.clear()
 
 
 def test_a_missing_static_file_is_reported(page: Page, page_guard: PageGuard) -> None:

@@ -11,15 +11,14 @@ from homelearning.provision.models import RegisterMark
 from tests.browser.axe import axe_violations, describe
 from tests.browser.helpers import path_of, sign_in_staff
 from tests.personas import World
-from tests.provision.builders import active_case, ensure_absence_codes, requested_case, school_terms
+from tests.provision.builders import active_case, requested_case, school_terms
 
 MON = datetime.date(2026, 11, 30)
 
 
 @pytest.fixture
 def terms(world: World) -> World:
-    """The autumn and spring terms, and the attendance codes (an earlier browser test's flush removes them)."""
-    ensure_absence_codes()
+    """The autumn and spring terms."""
     return school_terms(world)
 
 

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from homelearning.core import services as core_services
+from homelearning.core.models import NonSchoolDay
 from homelearning.learning import services
 from homelearning.people import services as people_services
 from homelearning.people.models import PupilCarer, Staff
@@ -201,3 +203,19 @@ def test_child_page_query_count_is_fixed(world: World, client_for, django_assert
     _grow(plan, world.teacher, 27)
     with django_assert_num_queries(baseline):
         client.get(url)
+
+
+def test_an_inset_day_moves_the_parents_next_day_link_at_once(
+    world: World, client_for, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    planned_day(world.oak, world.teacher)
+    client = client_for(world.parent)
+    tomorrow = reverse("learning:child_day", args=[world.amy.code, TOMORROW.isoformat()])
+    assert tomorrow in client.get(reverse("home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.non_school_day_add(
+            school=world.school, by=world.staff(world.head), date=TOMORROW, kind=NonSchoolDay.Kind.INSET
+        )
+    page = client.get(reverse("home")).content.decode()
+    assert tomorrow not in page
+    assert reverse("learning:child_day", args=[world.amy.code, "2026-01-16"]) in page

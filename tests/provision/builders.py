@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 
 from homelearning.provision import services
 from homelearning.provision.models import AgreementParty, Case, Closure
 from tests.personas import World
-
-_SEED = importlib.import_module("homelearning.provision.migrations.0002_seed_absence_codes")
+from tests.reference_data import restore_reference_data
 
 
 def ensure_absence_codes() -> None:
-    """Put back the attendance codes the data migration seeded (a transactional test's flush removes them)."""
+    """The attendance codes (a data migration's rows), if a transactional test's flush removed them."""
     from homelearning.provision.models import AbsenceCode
 
-    if AbsenceCode.objects.count() < len(_SEED.CODES):
-        AbsenceCode.objects.bulk_create(
-            [AbsenceCode(code=c, meaning=m, category=cat, is_present=p) for c, m, cat, p in _SEED.CODES],
-            ignore_conflicts=True,
-        )
+    if not AbsenceCode.objects.exists():
+        restore_reference_data()
 
 
 def school_terms(world: World) -> World:
