@@ -108,3 +108,22 @@ def test_the_school_can_hold_back_pupil_data_until_confirmed(world: World, clien
 def test_next_never_leaves_the_site(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
     done = client_for(world.teacher).post(reverse("privacy:device_confirm"), {**ALL_SIX, "next": "https://evil.test/"})
     assert done.status_code == 302 and done["Location"] == reverse("home")
+
+
+def test_an_api_token_is_held_back_too(world: World, client_for, client) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from tests.api.builders import bearer, live_token
+
+    _, secret = live_token(world.teacher)
+    url = "/api/v1/classes"
+    assert client.get(url, headers=bearer(secret)).status_code == 200  # off by default
+    client_for(world.head).post(reverse("privacy:device_overview"), {"required": "on"})
+    client.logout()
+    held = client.get(url, headers=bearer(secret))
+    assert held.status_code == 403
+    assert "device checks" in held.json()["detail"]
+    services.device_confirm(
+        staff=world.staff(world.teacher), points=dict.fromkeys(ALL_SIX, True), today=timezone.localdate()
+    )
+    assert client.get(url, headers=bearer(secret)).status_code == 200
