@@ -21,7 +21,13 @@ def calendar_version_key(school_id: int) -> str:
 def _calendar_changed(school: School) -> None:
     """Pages that cache calendar-derived hints (a parent's previous and next school day) key on this."""
     key = calendar_version_key(school.pk)
-    transaction.on_commit(lambda: cache.set(key, (cache.get(key) or 0) + 1, None))
+
+    def bump() -> None:
+        # add() then incr(): atomic in Redis, so two changes at once never share a version.
+        cache.add(key, 0, None)
+        cache.incr(key)
+
+    transaction.on_commit(bump)
 
 
 def _check_term(

@@ -115,8 +115,12 @@ def children_today(children: Sequence[ChildSummary], day: datetime.date) -> list
         cache.set_many(fresh, FRAGMENT_SECONDS)
 
     result = []
+    around: dict[int, tuple[datetime.date, datetime.date]] = {}
     for child in children:
-        previous_day, next_day = _neighbours(child.pupil.school, day)
+        school = child.pupil.school
+        if school.pk not in around:
+            around[school.pk] = _neighbours(school, day)
+        previous_day, next_day = around[school.pk]
         result.append(
             ChildDay(
                 pupil=child.pupil,
