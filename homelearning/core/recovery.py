@@ -29,10 +29,11 @@ def tasks_recover(*, worker_id: str = "", running_longer_than: datetime.timedelt
         raise ValueError("Name the dead worker's id or an age limit.")
     cutoff = timezone.now() - running_longer_than if running_longer_than is not None else None
     with transaction.atomic():
-        # Rows still locked belong to a live worker finishing them; never touch those.
+        # A running job holds no row lock (the worker commits its claim before running it), so a live
+        # worker's job looks like a dead one's: the age limit must be longer than any task can take.
         jobs = list(
             DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
-            .select_for_update(skip_locked=True)
+            .select_for_update()
             .only("id", "worker_ids", "task_path", "args_kwargs", "started_at")
         )
         recovered = []

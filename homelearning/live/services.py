@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
@@ -95,10 +96,11 @@ def live_settings_change(*, school: School, by: Staff, provider: str) -> LiveSet
     if provider and provider not in configured_providers():
         label = PROVIDER_LABELS.get(provider, provider)
         raise ServiceError(f"{label} is not set up on this server. Ask your technical support to configure it first.")
-    live_settings, _ = LiveSettings.objects.get_or_create(school=school)
-    LiveSettings.objects.filter(pk=live_settings.pk).update(provider=provider, updated_by=by, updated_at=timezone.now())
+    live_settings, _ = LiveSettings.objects.update_or_create(
+        school=school, defaults={"provider": provider, "updated_by": by, "updated_at": timezone.now()}
+    )
     audit(action="live.settings.change", actor=by.user, school=school, details={"provider": provider or "default"})
-    return LiveSettings.objects.get(pk=live_settings.pk)
+    return live_settings
 
 
 def active_ban(*, pupil: Pupil, start: datetime.datetime, end: datetime.datetime) -> LiveBan | None:
@@ -315,14 +317,21 @@ def session_open_room(*, session: LiveSession) -> LiveSession:
     """Book the meeting with the provider once (outside any transaction: it is a network call)."""
     if session.provider_started:
         return session
-    booking = provider_named(session.provider).create(room_for(session))
-    LiveSession.objects.filter(pk=session.pk, provider_started=False).update(
+    provider = provider_named(session.provider)
+    room = room_for(session)
+    booking = provider.create(room)
+    won = LiveSession.objects.filter(pk=session.pk, provider_started=False).update(
         provider_started=True,
         provider_create_time=booking.create_time,
         provider_meeting_id=booking.meeting_id,
         provider_join_url=booking.join_url,
     )
     session.refresh_from_db()
+    if not won and booking.meeting_id and booking.meeting_id != session.provider_meeting_id:
+        # Host and monitor opened the room at the same moment and the other booking was kept. A provider
+        # that books by our own id (BigBlueButton) gave both the same meeting; one that makes a new
+        # meeting each time (Teams) gave this one its own: close it, so no second join address lives on.
+        provider.end(replace(room, provider_meeting_id=booking.meeting_id))
     return session
 
 

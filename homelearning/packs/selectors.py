@@ -103,7 +103,9 @@ def dashboard(
 def packs_for_pupil(pupil: Pupil) -> list[Pack]:
     return list(
         Pack.objects.filter(pupil=pupil)
-        .select_related("requested_by", "compiled_by", "reviewed_by", "call__called_by")
+        .select_related(
+            "requested_by", "compiled_by", "ready_by", "return_recorded_by", "reviewed_by", "call__called_by"
+        )
         .order_by("-first_day", "-pk")[:20]
     )
 

@@ -6,12 +6,10 @@ import datetime
 import logging
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from homelearning.core.audit import audit
@@ -132,6 +130,9 @@ def pack_request(
     if len(collector) > 200 or len(note) > 1000:
         raise ServiceError("The collector's name or the note is too long.")
     today = timezone.localdate()
+    window = datetime.timedelta(days=LOOK_AHEAD_DAYS)
+    if first_day is not None and not today - window <= first_day <= today + window:
+        raise ServiceError(f"Choose a first day within {LOOK_AHEAD_DAYS} days of today.")
     if first_day is None:
         first_day = _first_remote_day(pupil, today)
         if first_day is None:
@@ -538,7 +539,3 @@ def batch_run(*, batch: PackBatch) -> PackBatch:
         details={"printed": [p.code for p in printed], "problems": len(problems)},
     )
     return PackBatch.objects.get(pk=batch.pk)
-
-
-def pack_link(pack: Pack) -> str:
-    return f"{settings.SITE_URL}{reverse('packs:detail', args=[pack.code])}"

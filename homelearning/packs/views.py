@@ -186,10 +186,9 @@ def _simple_step(request: HttpRequest, code: str, action: str) -> HttpResponse:
             )
         elif action == "collected":
             form = CollectedForm(request.POST)
-            form.is_valid()
-            services.pack_collected(
-                pack=pack, by=staff, collected_by_name=form.cleaned_data.get("collected_by_name", "")
-            )
+            if not form.is_valid():
+                return _detail(request, pack, status=400, collected_form=form)
+            services.pack_collected(pack=pack, by=staff, collected_by_name=form.cleaned_data["collected_by_name"])
             messages.success(request, "The pack is collected.")
         elif action == "returned":
             services.pack_returned(pack=pack, by=staff)

@@ -74,10 +74,6 @@ def _safeguarding_due(school: School, period: int, today: datetime.date) -> list
     return sorted(c for c, ps in concern_pupils.items() if ps <= past)
 
 
-def _safeguarding_pupil_records(school: School, period: int, today: datetime.date) -> list[int]:
-    return _pupils_past_age(school, period, today)
-
-
 def _work_due(school: School, period: int, today: datetime.date) -> list[int]:
     due = []
     for pk, created in WorkItem.objects.filter(school=school).values_list("pk", "created_at"):
@@ -112,12 +108,20 @@ def _emails_due(school: School, period: int, today: datetime.date) -> list[int]:
     )
 
 
-def _has_safeguarding_records(pupil_ids: list[int]) -> set[int]:
+def _pupils_with_records(pupil_ids: list[int], *, concerns: bool) -> set[int]:
+    """Which of these pupils have safeguarding records (contacts, vulnerability, filtering alerts and,
+    if `concerns`, concerns) that name them."""
+    kinds: list[type[models.Model]] = [Contact, VulnerablePupil, FilterAlert]
+    if concerns:
+        kinds.append(ConcernPupil)
     held: set[int] = set()
-    held |= set(ConcernPupil.objects.filter(pupil_id__in=pupil_ids).values_list("pupil_id", flat=True))
-    held |= set(Contact.objects.filter(pupil_id__in=pupil_ids).values_list("pupil_id", flat=True))
-    held |= set(VulnerablePupil.objects.filter(pupil_id__in=pupil_ids).values_list("pupil_id", flat=True))
+    for model in kinds:
+        held |= set(model.objects.filter(pupil_id__in=pupil_ids).values_list("pupil_id", flat=True))  # type: ignore[attr-defined]
     return held
+
+
+def _has_safeguarding_records(pupil_ids: list[int]) -> set[int]:
+    return _pupils_with_records(pupil_ids, concerns=True)
 
 
 def _pupil_leavers_due(school: School, period: int, today: datetime.date) -> list[int]:
@@ -237,12 +241,8 @@ def plan(school: School, today: datetime.date) -> dict[str, Plan]:
         ids = sorted(finder(school, periods[record_type], today))
         extra: list[int] = []
         if record_type == RecordType.SAFEGUARDING:
-            extra = _safeguarding_pupil_records(school, periods[record_type], today)
-            extra = sorted(
-                set(Contact.objects.filter(pupil_id__in=extra).values_list("pupil_id", flat=True))
-                | set(VulnerablePupil.objects.filter(pupil_id__in=extra).values_list("pupil_id", flat=True))
-                | set(FilterAlert.objects.filter(pupil_id__in=extra).values_list("pupil_id", flat=True))
-            )
+            past = _pupils_past_age(school, periods[record_type], today)
+            extra = sorted(_pupils_with_records(past, concerns=False))
         plans[record_type] = Plan(record_type=record_type, ids=ids, extra=extra)
     return plans
 

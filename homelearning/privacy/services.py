@@ -211,18 +211,19 @@ def sar_export(*, sar: SubjectAccessRequest, by: User, allowed: bool) -> IO[byte
         if missing:
             archive.writestr("files/MISSING.txt", "These files were recorded but not found:\n" + "\n".join(missing))
     handle.seek(0)
-    SubjectAccessRequest.objects.filter(pk=sar.pk).update(last_exported_at=timezone.now())
-    audit(
-        action="privacy.sar.export",
-        actor=by,
-        school=sar.school,
-        target=sar,
-        details={
-            "sections": {s.label: len(s.records) for s in export.sections},
-            "files": len(export.files),
-            "safeguarding": include,
-        },
-    )
+    with transaction.atomic():  # marked exported only with its audit entry
+        SubjectAccessRequest.objects.filter(pk=sar.pk).update(last_exported_at=timezone.now())
+        audit(
+            action="privacy.sar.export",
+            actor=by,
+            school=sar.school,
+            target=sar,
+            details={
+                "sections": {s.label: len(s.records) for s in export.sections},
+                "files": len(export.files),
+                "safeguarding": include,
+            },
+        )
     return handle
 
 
@@ -320,12 +321,13 @@ def term_key(school: School, today: datetime.date) -> str:
 
 
 def device_confirmed(staff: Staff, today: datetime.date) -> bool:
-    key = f"privacy:device:{staff.pk}:{term_key(staff.school, today)}"
-    if cache.get(key):
+    """Read on every staff request when the school holds data back: a cache hit costs no query."""
+    day_key = f"privacy:device:{staff.pk}:{today.isoformat()}"
+    if cache.get(day_key):
         return True
     confirmed = DeviceConfirmation.objects.filter(staff=staff, term_key=term_key(staff.school, today)).exists()
     if confirmed:
-        cache.set(key, True, 3600)
+        cache.set(day_key, True, 3600)
     return confirmed
 
 

@@ -111,3 +111,26 @@ def test_a_bad_photo_in_the_review_changes_nothing(closed: World, client_for) ->
     pack.refresh_from_db()
     assert pack.status == Pack.Status.RETURNED
     assert not WorkItem.objects.exists() and not CallRequest.objects.exists()
+
+
+@pytest.mark.parametrize("first_day", ["9999-12-31", "2020-01-06"])
+def test_a_first_day_far_from_today_is_refused(closed: World, client_for, first_day: str) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(closed.office).post(
+        reverse("packs:request"), {"pupil": closed.ben.code, "via": "phone", "first_day": first_day}
+    )
+    assert response.status_code == 400
+    assert "Choose a first day within 28 days of today" in response.content.decode()
+    assert not Pack.objects.exists()
+
+
+def test_a_too_long_collector_name_is_refused_and_the_pack_stays_ready(closed: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from .builders import ready_pack
+
+    pack = ready_pack(closed)
+    response = client_for(closed.office).post(
+        reverse("packs:collected", args=[pack.code]), {"collected_by_name": "x" * 201}
+    )
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.content.decode()
+    pack.refresh_from_db()
+    assert pack.status == Pack.Status.READY

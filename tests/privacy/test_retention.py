@@ -217,3 +217,20 @@ def test_live_registers_and_call_logs_go_after_a_year(world: World) -> None:
     services.retention_pass(school=world.school, by=world.head, today=today)
     assert not Invitation.objects.exists()
     assert list(CallRequest.objects.all()) == [recent]
+
+
+def test_a_leaver_named_only_in_a_filtering_alert_keeps_their_name(world: World) -> None:
+    from homelearning.safeguarding.models import FilterAlert
+
+    FilterAlert.objects.create(
+        school=world.school,
+        occurred_at=timezone.now(),
+        device_user="amy.p",
+        category="Adult content",
+        pupil=world.amy,
+        logged_by=world.dsl,
+    )
+    Pupil.objects.filter(pk=world.amy.pk).update(left_on=datetime.date(2019, 7, 20))
+    services.retention_dry_run(school=world.school, by=world.head, today=TODAY)
+    services.retention_pass(school=world.school, by=world.head, today=TODAY)
+    assert Pupil.objects.get(pk=world.amy.pk).surname == "Parker"
