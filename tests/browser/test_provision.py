@@ -5,26 +5,29 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from homelearning.core.calendar import next_school_days
 from homelearning.provision.models import RegisterMark
 from tests.browser.axe import axe_violations, describe
 from tests.browser.helpers import path_of, sign_in_staff
 from tests.personas import World
-from tests.provision.builders import active_case, requested_case, school_terms
-
-MON = datetime.date(2026, 11, 30)
+from tests.provision.builders import active_case, requested_case, term_around_today
 
 
 @pytest.fixture
 def terms(world: World) -> World:
-    """The autumn and spring terms."""
-    return school_terms(world)
+    """A term around today, whatever today is: the test reads the dashboard on the real date."""
+    return term_around_today(world)
 
 
 def test_headteacher_declares_a_closure_and_reads_the_dashboard(page: Page, terms: World) -> None:
     world = terms
-    active_case(world, pupil=world.ben, start=MON, end=datetime.date(2026, 12, 4))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    case_start, *_, case_end = next_school_days(world.school, tomorrow, 5)
+    first, last = next_school_days(world.school, tomorrow, 2)
+    active_case(world, pupil=world.ben, start=case_start, end=case_end)
     case = requested_case(world)
     sign_in_staff(page, world.head, mfa=True)
     page.goto("/")
@@ -36,8 +39,8 @@ def test_headteacher_declares_a_closure_and_reads_the_dashboard(page: Page, term
     page.get_by_label("Reason").select_option("critical_incident")
     page.get_by_label("Some classes").check()
     page.get_by_label("Oak").check()
-    page.get_by_label("First day").fill("2026-12-01")
-    page.get_by_label("Expected last day").fill("2026-12-02")
+    page.get_by_label("First day").fill(first.isoformat())
+    page.get_by_label("Expected last day").fill(last.isoformat())
     page.get_by_role("button", name="Declare the closure").click()
     expect(page.get_by_text("The closure is declared")).to_be_visible()
     assert RegisterMark.objects.filter(closure__isnull=False).count() == 2 * 2 * 2  # Amy and Cara, 2 days, AM/PM

@@ -37,6 +37,22 @@ def school_terms(world: World) -> World:
     return world
 
 
+def term_around_today(world: World) -> World:
+    """One term for the test school that runs from a month before today to three months after, whatever today is."""
+    from django.utils import timezone
+
+    from homelearning.core.models import Term
+
+    now = timezone.localdate()
+    Term.objects.create(
+        school=world.school,
+        name="This term",
+        first_day=now - datetime.timedelta(days=30),
+        last_day=now + datetime.timedelta(days=90),
+    )
+    return world
+
+
 MON = datetime.date(2026, 11, 30)
 FRI = datetime.date(2026, 12, 4)
 
