@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest install clean lock
+.PHONY: demo test system-packages lint typecheck pytest install clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Home Learning needs Python 3.11 (found " + sys.version.split()[0] + ").")'
@@ -20,11 +20,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	bash scripts/demo.sh
 
-## make test: lint, types, migrations, then the whole suite (SQLite; PostgreSQL when DATABASE_URL is set).
-test: $(STAMP) lint typecheck
+## make test: system packages (installed when run as root), the virtualenv, lint, types, migrations,
+## then the whole suite (SQLite; PostgreSQL when DATABASE_URL is set; as if on TEST_TODAY when set).
+test: system-packages $(STAMP) lint typecheck
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	bash scripts/check-system-packages.sh
 	$(PY) -m pytest
+
+system-packages:
+	@bash scripts/check-system-packages.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

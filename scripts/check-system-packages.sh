@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's chromium: say clearly how to get it rather than fail obscurely.
-if [ ! -x /usr/bin/chromium ]; then
-  echo "The browser tests need Debian's chromium at /usr/bin/chromium." >&2
-  echo "Install the test system packages with: sudo bash scripts/install-system-packages.sh" >&2
-  exit 1
+# First step of `make test`: the Debian packages in scripts/system-packages.txt (chromium for the
+# browser tests, the fonts and Pango libraries WeasyPrint needs for paper packs).
+# As root it installs what is missing itself; otherwise it prints the one sudo line and fails, so
+# that nothing else (lint, types, the suite) runs on a machine that cannot pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t packages < <(grep -v '^#' scripts/system-packages.txt | grep -v '^$')
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ] && [ -x /usr/bin/chromium ]; then
+  exit 0
 fi
+if [ "$(id -u)" -eq 0 ]; then
+  echo "Installing the system packages the tests need: ${missing[*]}"
+  exec bash scripts/install-system-packages.sh
+fi
+echo "The tests need these Debian packages: ${missing[*]:-chromium}. Install them once with:" >&2
+echo "  sudo bash scripts/install-system-packages.sh" >&2
+exit 1

@@ -1,10 +1,34 @@
 from __future__ import annotations
 
+import datetime
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from tests import travel
 from tests.personas import World, build_world
+
+_TRAVEL_KEY = pytest.StashKey[datetime.datetime]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`TEST_TODAY=2027-08-02 make test` runs the whole session on that day (tests/travel.py)."""
+    value = os.environ.get(travel.ENV, "").strip()
+    if value:
+        try:
+            moment = travel.start_session_travel(value)
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        config.stash[_TRAVEL_KEY] = moment
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moment = config.stash.get(_TRAVEL_KEY, None)
+    if moment is None:
+        return "clock: the real date (set TEST_TODAY=YYYY-MM-DD to run the suite on another day)"
+    return f"clock: {travel.ENV} — the whole session runs from {moment:%A %d %B %Y %H:%M %Z}"
 
 
 @pytest.fixture(autouse=True)

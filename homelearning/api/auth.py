@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from homelearning.api.access import live_token_for_secret
 from homelearning.api.models import ApiToken
 from homelearning.api.services import token_touch
+from homelearning.core import clock
 from homelearning.people.viewer import Viewer
 from homelearning.privacy.services import device_confirmed, devices_required
 
@@ -34,7 +34,7 @@ class ApiTokenAuth(HttpBearer):
         # Viewer falls back to another membership when the school's is missing; a token never does.
         if viewer.staff is None or viewer.staff.pk != staff.pk:
             return None
-        if devices_required(staff.school_id) and not device_confirmed(staff, timezone.localdate()):
+        if devices_required(staff.school_id) and not device_confirmed(staff, clock.today()):
             # The school holds pupil data back until this term's device checks are confirmed (DPR-04):
             # a token is no way round that.
             raise HttpError(403, "Confirm this term's device checks in Home Learning before using the API.")

@@ -7,9 +7,9 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from homelearning.api.models import SECRET_PREFIX, ApiToken, hash_secret
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.people.models import Staff, User
@@ -55,7 +55,7 @@ def token_create(*, staff: Staff, name: str, by: User) -> tuple[ApiToken, str]:
 def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Stop a token working from now on. Revoking a revoked token is a conflict, not a success."""
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by
+        revoked_at=clock.now(), revoked_by=by
     )
     if updated != 1:
         raise InvalidTransition(f"The token “{token.name}” was already revoked.")
@@ -72,7 +72,7 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 
 def token_touch(*, token: ApiToken) -> None:
     """Record that the token was used, at most once a minute."""
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is not None and token.last_used_at >= now - TOUCH_INTERVAL:
         return
     ApiToken.objects.filter(

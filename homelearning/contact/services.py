@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from homelearning.contact.models import Enquiry
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.mail import email_queue
@@ -52,7 +52,7 @@ def enquiry_answer(*, enquiry: Enquiry, by: Staff, reply: str) -> Enquiry:
         reply=reply,
         answered_by=by,
         answered_by_label=by.display_name[:200],
-        answered_at=timezone.now(),
+        answered_at=clock.now(),
     )
     if updated != 1:
         raise InvalidTransition("Someone has already replied to this question.")

@@ -12,11 +12,12 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from homelearning.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def oldest_ready_job_age(now: datetime.datetime) -> datetime.timedelta | None:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and the task queue is being worked; 503 (with the reason) when not."""
-    now = timezone.now()
+    now = clock.now()
     body: dict[str, object] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:

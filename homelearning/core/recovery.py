@@ -12,10 +12,10 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from homelearning.core import clock
 from homelearning.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def tasks_recover(*, worker_id: str = "", running_longer_than: datetime.timedelt
     """Return RUNNING jobs of a dead worker (by id) or older than a limit to READY; the number returned."""
     if not worker_id and running_longer_than is None:
         raise ValueError("Name the dead worker's id or an age limit.")
-    cutoff = timezone.now() - running_longer_than if running_longer_than is not None else None
+    cutoff = clock.now() - running_longer_than if running_longer_than is not None else None
     with transaction.atomic():
         # A running job holds no row lock (the worker commits its claim before running it), so a live
         # worker's job looks like a dead one's: the age limit must be longer than any task can take.

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django_tasks import task
 
+from homelearning.core import clock
 from homelearning.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def send_email(*, email_id: int) -> str:
         logger.warning("Email %s attempt %s failed: %s", email.code, email.attempts, error)
         _record_failure(email, error)
         return "failed" if email.attempts >= settings.EMAIL_MAX_ATTEMPTS else "retrying"
-    sent: dict[str, object] = {"status": OutboundEmail.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    sent: dict[str, object] = {"status": OutboundEmail.Status.SENT, "sent_at": clock.now(), "last_error": ""}
     if email.is_secret and not settings.DEMO_MODE:
         sent.update(body_text=SECRET_REMOVED, body_html="")
     OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(**sent)
@@ -76,11 +76,11 @@ def send_email(*, email_id: int) -> str:
 def _record_failure(email: OutboundEmail, error: str) -> None:
     if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
         OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
-            status=OutboundEmail.Status.FAILED, last_error=error, failed_at=timezone.now()
+            status=OutboundEmail.Status.FAILED, last_error=error, failed_at=clock.now()
         )
         return
     with transaction.atomic():
         OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
             status=OutboundEmail.Status.QUEUED, last_error=error
         )
-        send_email.using(run_after=timezone.now() + retry_delay(email.attempts)).enqueue(email_id=email.pk)
+        send_email.using(run_after=clock.now() + retry_delay(email.attempts)).enqueue(email_id=email.pk)

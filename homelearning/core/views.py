@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from homelearning.core import services
+from homelearning.core import clock, services
 from homelearning.core.access import (
     can_edit_calendar,
     get_email_for_staff,
@@ -46,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"children": people_selectors.children_of(viewer)}
     if viewer.staff is not None:
         school = viewer.staff.school
-        today = timezone.localdate()
+        today = clock.today()
         context["my_classes"] = people_selectors.classes_with_pupils(
             classes_visible_to(viewer).filter(staff_links__staff=viewer.staff)
         )
@@ -58,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["policy_review_due"] = context["policy"].review_is_due(today)  # type: ignore[attr-defined]
         return render(request, "core/home_staff.html", context)
     if viewer.is_parent:
-        context["children"] = children_today(context["children"], timezone.localdate())  # type: ignore[arg-type]
+        context["children"] = children_today(context["children"], clock.today())  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)
 
@@ -125,7 +124,7 @@ def _staff(viewer: Viewer) -> Staff:
 
 def _calendar_context(viewer: Viewer, **forms: object) -> dict[str, object]:
     school = _staff(viewer).school
-    since = timezone.localdate() - datetime.timedelta(days=200)
+    since = clock.today() - datetime.timedelta(days=200)
     return {
         "rows": calendar_overview(school, since=since),
         "can_edit": can_edit_calendar(viewer),

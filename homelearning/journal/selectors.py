@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.journal.models import CallRequest, Comment, Feedback, WorkFile, WorkItem
 from homelearning.people.models import Pupil, School, SchoolClass, Staff
 
@@ -82,7 +82,7 @@ class ModerationSummary:
     @property
     def overdue(self) -> bool:
         """Something has waited more than a week: last week's review was not finished."""
-        return self.oldest_waiting is not None and self.oldest_waiting < timezone.now() - datetime.timedelta(days=7)
+        return self.oldest_waiting is not None and self.oldest_waiting < clock.now() - datetime.timedelta(days=7)
 
 
 def moderation_summary(items: QuerySet[WorkItem], comments: QuerySet[Comment]) -> ModerationSummary:

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.mail import email_queue
@@ -78,7 +78,7 @@ def work_submit(
         raise ServiceError(f"Send at most {MAX_FILES} files at a time.")
     if len(note) > MAX_NOTE:
         raise ServiceError(f"The note must be at most {MAX_NOTE} characters.")
-    if day is not None and day > timezone.localdate():
+    if day is not None and day > clock.today():
         raise ServiceError("The day the work was done cannot be in the future.")
     if activity is not None:
         _check_activity(activity, pupil)
@@ -143,7 +143,7 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
         raise ServiceError("Write the feedback (or a note of what was said on the phone).")
     if len(text) > 4000:
         raise ServiceError("Feedback must be at most 4000 characters.")
-    now = timezone.now()
+    now = clock.now()
     updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.NEW).update(
         status=WorkItem.Status.REVIEWED, reviewed_at=now, reviewed_by=by
     )
@@ -199,7 +199,7 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
 def item_mark_reviewed(*, item: WorkItem, by: Staff) -> WorkItem:
     """Mark work seen without written feedback (e.g. it needs none); the family is not emailed."""
     updated = WorkItem.objects.filter(pk=item.pk, status=WorkItem.Status.NEW).update(
-        status=WorkItem.Status.REVIEWED, reviewed_at=timezone.now(), reviewed_by=by
+        status=WorkItem.Status.REVIEWED, reviewed_at=clock.now(), reviewed_by=by
     )
     if updated != 1:
         raise InvalidTransition("Someone has already given feedback on this work.")
@@ -213,7 +213,7 @@ def feedback_email_choose(*, carers: Sequence[Carer], by: User, how: str) -> Non
     if how not in FeedbackEmailChoice.How.values:
         raise ServiceError("Choose how you would like to hear about feedback.")
     for carer in carers:
-        FeedbackEmailChoice.objects.update_or_create(carer=carer, defaults={"how": how, "updated_at": timezone.now()})
+        FeedbackEmailChoice.objects.update_or_create(carer=carer, defaults={"how": how, "updated_at": clock.now()})
         audit(action="journal.email_choice", actor=by, school=carer.school, target=carer, details={"how": how})
 
 
@@ -244,7 +244,7 @@ def _digest_for_carer(*, carer_id: int) -> int:
         return 0
     # Conditional: a second worker running the same digest finds nothing left to send.
     claimed = DigestEntry.objects.filter(pk__in=[e.pk for e in entries], sent_at__isnull=True).update(
-        sent_at=timezone.now()
+        sent_at=clock.now()
     )
     if claimed != len(entries):
         transaction.set_rollback(True)
@@ -291,7 +291,7 @@ def comment_hide(*, comment: Comment, by: User, reason: str) -> Comment:
     if not reason:
         raise ServiceError("Say why the comment is being hidden.")
     updated = Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(
-        hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300]
+        hidden_at=clock.now(), hidden_by=by, hidden_reason=reason[:300]
     )
     if updated != 1:
         raise InvalidTransition("That comment is already hidden.")
@@ -307,7 +307,7 @@ def item_hide(*, item: WorkItem, by: User, reason: str) -> WorkItem:
     if not reason:
         raise ServiceError("Say why the work is being hidden.")
     updated = WorkItem.objects.filter(pk=item.pk, hidden_at__isnull=True).update(
-        hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300]
+        hidden_at=clock.now(), hidden_by=by, hidden_reason=reason[:300]
     )
     if updated != 1:
         raise InvalidTransition("That work is already hidden.")
@@ -318,7 +318,7 @@ def item_hide(*, item: WorkItem, by: User, reason: str) -> WorkItem:
 @transaction.atomic
 def moderation_mark_reviewed(*, by: User, items: Sequence[WorkItem] = (), comments: Sequence[Comment] = ()) -> int:
     """Mark content reviewed in the weekly check; returns how many were newly marked."""
-    now = timezone.now()
+    now = clock.now()
     done = WorkItem.objects.filter(pk__in=[i.pk for i in items], moderated_at__isnull=True).update(
         moderated_at=now, moderated_by=by
     )
@@ -352,7 +352,7 @@ def item_escalate(*, item: WorkItem, by: User, by_label: str, category: ConcernC
         source_type="journal_item",
         source_code=item.code,
     )
-    WorkItem.objects.filter(pk=item.pk, moderated_at__isnull=True).update(moderated_at=timezone.now(), moderated_by=by)
+    WorkItem.objects.filter(pk=item.pk, moderated_at__isnull=True).update(moderated_at=clock.now(), moderated_by=by)
     audit(action="journal.work.escalate", actor=by, school=item.school, target=item)
     return concern
 
@@ -374,7 +374,7 @@ def call_request(
     reason = reason.strip()
     if not reason:
         raise ServiceError("Say what the call is about.")
-    if call_on is not None and call_on < timezone.localdate():
+    if call_on is not None and call_on < clock.today():
         raise ServiceError("The call cannot be scheduled in the past.")
     call = CallRequest.objects.create(
         school=pupil.school,
@@ -395,7 +395,7 @@ def call_log(*, call: CallRequest, by: Staff, outcome: str, notes: str = "", fol
     """Record a call's outcome. Only a call that reached the family closes the request."""
     if outcome not in CALL_OUTCOMES:
         raise ServiceError("Choose how the call went.")
-    now = timezone.now()
+    now = clock.now()
     fields: dict[str, object] = {
         "outcome": outcome,
         "notes": notes.strip()[:4000],
@@ -423,7 +423,7 @@ def orphan_files_sweep(*, older_than: datetime.timedelta = ORPHAN_GRACE) -> int:
     root = Path(storage.path("journal"))
     if not root.is_dir():
         return 0
-    cutoff = (timezone.now() - older_than).timestamp()
+    cutoff = (clock.now() - older_than).timestamp()
     removed = 0
     for school_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         school = School.objects.filter(pk=int(school_dir.name)).first() if school_dir.name.isdigit() else None

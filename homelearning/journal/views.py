@@ -15,11 +15,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from homelearning.contact import access as contact_access
+from homelearning.core import clock
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.journal import access, selectors, services
 from homelearning.journal.forms import (
@@ -112,7 +112,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
 def _activity_choices(pupil: Pupil, wanted: str) -> list[tuple[str, str]]:
     """Today's activities for the child (the plan the carer is working from), and one named in the link."""
     choices = [("", "Not for a particular activity")]
-    today = learning_selectors.pupil_day(pupil, timezone.localdate())
+    today = learning_selectors.pupil_day(pupil, clock.today())
     choices += [(a.code, f"Today: {a.title}") for a in today.activities]
     if wanted and wanted not in {code for code, _ in choices}:
         named = access.activity_for_pupil(pupil, wanted)
@@ -270,7 +270,7 @@ def work_file(request: HttpRequest, code: str) -> HttpResponseBase:
 def inbox(request: HttpRequest) -> HttpResponse:
     """New work per class, today's calls, waiting questions; for senior leaders, whether the weekly review is done."""
     viewer = viewer_of(request)
-    today = timezone.localdate()
+    today = clock.today()
     context: dict[str, object] = {
         "classes": selectors.inbox_classes(classes_visible_to(viewer)),
         "todays_calls": selectors.calls_for_day(access.calls_for_class_staff(viewer), today),
@@ -308,7 +308,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
         access.moderation_items(viewer),
         access.moderation_comments(viewer),
         school=viewer.staff.school,  # type: ignore[union-attr]
-        since=timezone.now() - datetime.timedelta(days=14),
+        since=clock.now() - datetime.timedelta(days=14),
     )
     context = {"item_page": item_page, "comment_page": comment_page, "summary": summary, "reviewers": reviewers}
     return render(request, "journal/moderation.html", context)
@@ -443,7 +443,7 @@ def calls(request: HttpRequest) -> HttpResponse:
                 return redirect("journal:calls")
     context = {
         "calls": selectors.open_calls(access.calls_visible_to(viewer)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "form": form,
         "pupils": pupils,
         "pupil_code": pupil_code,

@@ -7,12 +7,12 @@ import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
 from homelearning.api.auth import caller_of
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.learning import selectors, services
@@ -155,7 +155,7 @@ def pupil_plan(
 ) -> dict[str, object]:
     caller = caller_of(request)
     pupil = get_pupil_for_staff(caller.viewer, code)
-    day = selectors.pupil_day(pupil, date or timezone.localdate())
+    day = selectors.pupil_day(pupil, date or clock.today())
     audit(
         action="api.pupil.plan",
         actor=caller.token.staff.user,

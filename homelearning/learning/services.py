@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, is_school_day, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
@@ -146,7 +146,7 @@ def resource_upload(
 def resource_delete(*, resource: Resource, by: Staff) -> None:
     name, storage = resource.file.name, resource.file.storage
     audit(action="learning.resource.delete", actor=by.user, school=by.school, target=resource)
-    Plan.objects.filter(activities__resources=resource).update(updated_at=timezone.now(), version=F("version") + 1)
+    Plan.objects.filter(activities__resources=resource).update(updated_at=clock.now(), version=F("version") + 1)
     deleted, _ = Resource.objects.filter(pk=resource.pk).delete()
     if not deleted:
         raise InvalidTransition("The resource was already removed.")
@@ -194,7 +194,7 @@ def _touch(plan: Plan | int) -> None:
     Parents' pages cache each class's rendered day under the plan's `version` (learning.today).
     """
     Plan.objects.filter(pk=plan if isinstance(plan, int) else plan.pk).update(
-        updated_at=timezone.now(), version=F("version") + 1
+        updated_at=clock.now(), version=F("version") + 1
     )
 
 

@@ -11,9 +11,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.calendar import SchoolCalendar, school_days_between
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.learning import selectors, services
@@ -148,7 +148,7 @@ def _week_days(school_class: SchoolClass, day: datetime.date) -> list[datetime.d
 @staff_required(*PLANNER_ROLES)
 def class_week(request: HttpRequest, code: str) -> HttpResponse:
     school_class = get_class_for_planner(viewer_of(request), code)
-    day = timezone.localdate()
+    day = clock.today()
     if request.GET.get("week"):
         day = parse_day(request.GET["week"])
     monday, friday = services.week_of(day)
@@ -479,7 +479,7 @@ def child_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
             "pupil": pupil,
             "day": selectors.pupil_day(pupil, date),
             "date": date,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "previous_day": previous_day,
             "next_day": next_day,
         },
@@ -496,7 +496,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "classes": selectors.classes_for_planning(classes_planned_by(viewer)),
             "pupils": selectors.pupils_for_adapting(pupils_adapted_by(viewer)),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -506,7 +506,7 @@ def entitlement(request: HttpRequest) -> HttpResponse:
     """Leaders: per class and per pupil, the share of remote-education days that offered the full entitlement."""
     viewer = viewer_of(request)
     school = viewer.staff.school  # type: ignore[union-attr]
-    today = timezone.localdate()
+    today = clock.today()
     form = EntitlementRangeForm(request.GET or {"date_from": today - datetime.timedelta(days=27), "date_to": today})
     report = None
     if form.is_valid():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from homelearning.api.auth import caller_of
+from homelearning.core import clock
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.live import selectors, services
 from homelearning.live.access import SCHEDULE_ROLES, get_invitation_for_staff, get_session_for_staff
@@ -96,7 +96,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[LiveSessi
 
 @router.get("/live/sessions", response=list[SessionOut])
 def list_sessions(request: HttpRequest) -> list[LiveSession]:
-    return selectors.upcoming_sessions_for_staff(caller_of(request).viewer, now=timezone.now())
+    return selectors.upcoming_sessions_for_staff(caller_of(request).viewer, now=clock.now())
 
 
 @router.get("/live/sessions/{code}/invitations", response=list[InvitationOut])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from icalendar import Calendar, Event
 
+from homelearning.core import clock
 from homelearning.live.models import Invitation
 
 
@@ -18,7 +18,7 @@ def invitation_ics(*, invitation: Invitation, link: str) -> str:
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"{invitation.code}@homelearning")
-    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("dtstamp", clock.now().astimezone(datetime.UTC))
     event.add("dtstart", session.starts_at.astimezone(datetime.UTC))
     event.add("dtend", session.ends_at.astimezone(datetime.UTC))
     # First name only: the file may be forwarded or synced to a shared family calendar.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import is_school_day
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
@@ -54,7 +55,7 @@ def agreement_current() -> LiveAgreement:
     agreement = LiveAgreement.objects.order_by("-version").first()
     if agreement is None:
         agreement, _ = LiveAgreement.objects.get_or_create(
-            version=1, defaults={"text": AGREEMENT_V1, "published_at": timezone.now()}
+            version=1, defaults={"text": AGREEMENT_V1, "published_at": clock.now()}
         )
     return agreement
 
@@ -97,7 +98,7 @@ def live_settings_change(*, school: School, by: Staff, provider: str) -> LiveSet
         label = PROVIDER_LABELS.get(provider, provider)
         raise ServiceError(f"{label} is not set up on this server. Ask your technical support to configure it first.")
     live_settings, _ = LiveSettings.objects.update_or_create(
-        school=school, defaults={"provider": provider, "updated_by": by, "updated_at": timezone.now()}
+        school=school, defaults={"provider": provider, "updated_by": by, "updated_at": clock.now()}
     )
     audit(action="live.settings.change", actor=by.user, school=school, details={"provider": provider or "default"})
     return live_settings
@@ -185,7 +186,7 @@ def session_schedule(
         raise ServiceError(f"A live session can have at most {policy.live_max_children} children (school policy).")
     if any(p.school_class_id != school_class.pk or p.left_on is not None for p in pupils):
         raise ServiceError("Only children on roll in this class can be invited.")
-    if starts_at <= timezone.now():
+    if starts_at <= clock.now():
         raise ServiceError("The start must be in the future.")
     if not is_school_day(school, timezone.localdate(starts_at)):
         raise ServiceError("The start must be on a school day.")
@@ -281,7 +282,7 @@ def invitation_accept(
     now: datetime.datetime | None = None,
 ) -> Invitation:
     """The carer accepts the agreement for themselves and the child, and joins the waiting room."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not invitation.session.is_open(now):
         raise InvalidTransition("This session is not open.")
     _check_not_banned(invitation)
@@ -336,7 +337,7 @@ def session_open_room(*, session: LiveSession) -> LiveSession:
 
 
 def invitation_admit(*, invitation: Invitation, by: Staff, now: datetime.datetime | None = None) -> Invitation:
-    now = now or timezone.now()
+    now = now or clock.now()
     session = invitation.session
     _check_can_admit(session, by)
     if not session.is_open(now):
@@ -358,7 +359,7 @@ def invitation_deny(
     *, invitation: Invitation, by: Staff, reason: str = "", now: datetime.datetime | None = None
 ) -> Invitation:
     """Turn a waiting child away, or remove one already let in; their link no longer works for this session."""
-    now = now or timezone.now()
+    now = now or clock.now()
     _check_can_admit(invitation.session, by)
     updated = Invitation.objects.filter(
         pk=invitation.pk, status__in=[Invitation.Status.WAITING, Invitation.Status.ADMITTED]
@@ -379,7 +380,7 @@ def session_end(
     *, session: LiveSession, by: Staff, risk_reason: str = "", now: datetime.datetime | None = None
 ) -> LiveSession:
     """End the session for everyone; a perceived risk is logged as an incident."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if by.pk != session.host_id:
         raise PermissionRefused("Only the host can end the session for everyone.")
     with transaction.atomic():
@@ -406,7 +407,7 @@ def session_end(
 
 def session_expire(*, session: LiveSession, now: datetime.datetime | None = None) -> bool:
     """At the time limit the session ends for everyone (LIV-08), as if the host had ended it."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if session.ends_at > now:
         return False
     with transaction.atomic():
@@ -433,7 +434,7 @@ def join_url_for(*, invitation: Invitation) -> str:
     """The provider's join address for this child now: first name only, viewer, guest."""
     # Fresh: the room may have just been booked.
     session = LiveSession.objects.select_related("host__user", "monitor__user").get(pk=invitation.session_id)
-    if session.status != LiveSession.Status.SCHEDULED or not session.is_open(timezone.now()):
+    if session.status != LiveSession.Status.SCHEDULED or not session.is_open(clock.now()):
         raise InvalidTransition("This session has ended.")
     _check_not_banned(invitation)
     return provider_named(session.provider).join_url(
@@ -490,7 +491,7 @@ def session_schedule_weekly(
 
 def staff_join_url(*, session: LiveSession, by: Staff, now: datetime.datetime | None = None) -> str:
     """The host's or monitor's way into the meeting as a moderator, while the session is open."""
-    now = now or timezone.now()
+    now = now or clock.now()
     _check_can_admit(session, by)
     if not session.is_open(now):
         raise InvalidTransition("This session is not open.")
@@ -551,7 +552,7 @@ def ban_create(
     """
     from homelearning.journal.services import call_request
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if not can_ban(by=by, pupil=pupil, session=session):
         raise PermissionRefused("Only the child's class staff, the session's staff or a leader can do this.")
     if session is not None and session.school_id != pupil.school_id:
@@ -642,7 +643,7 @@ def _email_ban(*, ban: LiveBan) -> None:
 @transaction.atomic
 def ban_lift(*, ban: LiveBan, by: Staff, now: datetime.datetime | None = None) -> LiveBan:
     """End a ban early; held invitations for sessions still to come are sent again."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not can_ban(by=by, pupil=ban.pupil):
         raise PermissionRefused("Only the child's class staff or a leader can lift a ban.")
     updated = LiveBan.objects.filter(pk=ban.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=by)
@@ -683,7 +684,7 @@ def recipient_set(*, pupil: Pupil, carer: Carer, by: Staff, note: str = "") -> I
         raise ServiceError("Choose one of the child's own carers.")
     if not carer.email:
         raise ServiceError(f"{carer.full_name} has no email address. Add one before sending invitations there.")
-    now = timezone.now()
+    now = clock.now()
     InvitationRecipient.objects.filter(pupil=pupil, ended_at__isnull=True).update(ended_at=now, ended_by=by)
     is_primary = PupilCarer.objects.filter(pupil=pupil, carer=carer, is_primary=True).exists()
     chosen = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django_tasks import task
 
+from homelearning.core import clock
 from homelearning.live import services
 from homelearning.live.models import LiveSession
 
@@ -22,6 +22,6 @@ def session_time_up(*, session_id: int) -> str:
 def end_overdue_sessions() -> int:
     """Daily safety net (a worker that was down at the time): end every session past its time."""
     ended = 0
-    for session in LiveSession.objects.filter(status=LiveSession.Status.SCHEDULED, starts_at__lt=timezone.now()):
+    for session in LiveSession.objects.filter(status=LiveSession.Status.SCHEDULED, starts_at__lt=clock.now()):
         ended += services.session_expire(session=session)
     return ended

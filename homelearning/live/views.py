@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.live import selectors, services
 from homelearning.live.access import (
@@ -55,7 +56,7 @@ def _staff(request: HttpRequest) -> Staff:
 @staff_required()
 def session_list(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    sessions = selectors.upcoming_sessions_for_staff(viewer_of(request), now=timezone.now())
+    sessions = selectors.upcoming_sessions_for_staff(viewer_of(request), now=clock.now())
     classes = selectors.classes_staff_can_schedule(staff)
     viewer = viewer_of(request)
     return render(
@@ -129,7 +130,7 @@ def _console_context(request: HttpRequest, code: str) -> dict[str, object]:
     session = get_session_for_staff(viewer, code)
     staff = _staff(request)
     invitations = selectors.session_invitations(session)
-    now = timezone.now()
+    now = clock.now()
     return {
         "session": session,
         "invitations": invitations,
@@ -194,7 +195,7 @@ def session_end(request: HttpRequest, code: str) -> HttpResponse:
 @parent_required
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
-    now = timezone.now()
+    now = clock.now()
     polling = bool(request.htmx) and request.method == "GET"  # type: ignore[attr-defined]
     invite = get_invitation_for_carer(viewer, code, now=now, after_end=polling)
     if not invite.session.is_open(now):
@@ -250,7 +251,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
 @parent_required
 def demo_room(request: HttpRequest, code: str) -> HttpResponse:
     """The demonstration meeting room: only for an admitted child, while the session is open."""
-    invite = get_invitation_for_carer(viewer_of(request), code, now=timezone.now())
+    invite = get_invitation_for_carer(viewer_of(request), code, now=clock.now())
     if invite.status != Invitation.Status.ADMITTED or invite.session.provider != "demo":
         raise Http404("No such meeting room.")
     return render(request, "live/demo_room.html", {"invitation": invite, "session": invite.session})
@@ -259,7 +260,7 @@ def demo_room(request: HttpRequest, code: str) -> HttpResponse:
 @parent_required
 def invitation_calendar(request: HttpRequest, code: str) -> HttpResponse:
     """The session as a calendar file, for the carer of the child, until the session ends."""
-    invite = get_invitation_for_carer(viewer_of(request), code, now=timezone.now(), before_opening=True)
+    invite = get_invitation_for_carer(viewer_of(request), code, now=clock.now(), before_opening=True)
     link = settings.SITE_URL + reverse("live:invitation", args=[invite.code])
     response = HttpResponse(invitation_ics(invitation=invite, link=link), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="live-session.ics"'
@@ -285,7 +286,7 @@ def staff_room(request: HttpRequest, code: str) -> HttpResponse:
     staff = _staff(request)
     if session.provider != "demo" or staff.pk not in (session.host_id, session.monitor_id):
         raise Http404("No such meeting room.")
-    if not session.is_open(timezone.now()):
+    if not session.is_open(clock.now()):
         raise Http404("No such meeting room.")
     admitted = [i for i in selectors.session_invitations(session) if i.status == Invitation.Status.ADMITTED]
     return render(request, "live/staff_room.html", {"session": session, "admitted": admitted})
@@ -345,7 +346,7 @@ def ban_new(request: HttpRequest, pupil_code: str) -> HttpResponse:
 
 @staff_required()
 def ban_list(request: HttpRequest) -> HttpResponse:
-    bans = selectors.bans_for_staff(viewer_of(request), now=timezone.now())
+    bans = selectors.bans_for_staff(viewer_of(request), now=clock.now())
     return render(request, "live/ban_list.html", {"bans": bans})
 
 

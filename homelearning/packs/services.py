@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import next_school_days, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
@@ -129,7 +129,7 @@ def pack_request(
         raise ServiceError("Say how the request came: email, phone or in person.")
     if len(collector) > 200 or len(note) > 1000:
         raise ServiceError("The collector's name or the note is too long.")
-    today = timezone.localdate()
+    today = clock.today()
     window = datetime.timedelta(days=LOOK_AHEAD_DAYS)
     if first_day is not None and not today - window <= first_day <= today + window:
         raise ServiceError(f"Choose a first day within {LOOK_AHEAD_DAYS} days of today.")
@@ -158,7 +158,7 @@ def pack_request(
         )
     policy = policy_in_force(pupil.school)
     began = absence_began(pupil, days[0])
-    now = timezone.now()
+    now = clock.now()
     try:
         with transaction.atomic():
             pack = Pack.objects.create(
@@ -271,14 +271,14 @@ def pack_compile(
     except WorksheetError as exc:
         raise ServiceError(str(exc)) from exc
     storage = pack_storage()
-    name = storage.save(f"packs/{pack.school_id}/{pack.code}-{timezone.now():%Y%m%d%H%M%S%f}.pdf", ContentFile(data))
+    name = storage.save(f"packs/{pack.school_id}/{pack.code}-{clock.now():%Y%m%d%H%M%S%f}.pdf", ContentFile(data))
     old = pack.pdf.name
     try:
         with transaction.atomic():
             updated = Pack.objects.filter(pk=pack.pk, status__in=Pack.NOT_READY_STATUSES).update(
                 status=Pack.Status.COMPILED,
                 compiled_by=by,
-                compiled_at=timezone.now(),
+                compiled_at=clock.now(),
                 pdf=name,
                 pages=pages,
                 note=pack.note,
@@ -318,7 +318,7 @@ def _carer_addresses(pupil: Pupil) -> list[str]:
 def pack_ready(*, pack: Pack, by: Staff) -> Pack:
     """The printed pack is at the office: tell the carer it can be collected."""
     updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.COMPILED).update(
-        status=Pack.Status.READY, ready_by=by, ready_at=timezone.now()
+        status=Pack.Status.READY, ready_by=by, ready_at=clock.now()
     )
     if updated != 1:
         raise InvalidTransition("Only a printed pack can be made ready for collection.")
@@ -348,7 +348,7 @@ def pack_ready(*, pack: Pack, by: Staff) -> Pack:
 def pack_collected(*, pack: Pack, by: Staff, collected_by_name: str = "") -> Pack:
     name = (collected_by_name.strip() or pack.collector)[:200]
     updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.READY).update(
-        status=Pack.Status.COLLECTED, collected_at=timezone.now(), collected_by_name=name, collection_recorded_by=by
+        status=Pack.Status.COLLECTED, collected_at=clock.now(), collected_by_name=name, collection_recorded_by=by
     )
     if updated != 1:
         raise InvalidTransition("Only a pack that is ready for collection can be collected.")
@@ -359,7 +359,7 @@ def pack_collected(*, pack: Pack, by: Staff, collected_by_name: str = "") -> Pac
 @transaction.atomic
 def pack_returned(*, pack: Pack, by: Staff) -> Pack:
     updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.COLLECTED).update(
-        status=Pack.Status.RETURNED, returned_at=timezone.now(), return_recorded_by=by
+        status=Pack.Status.RETURNED, returned_at=clock.now(), return_recorded_by=by
     )
     if updated != 1:
         raise InvalidTransition("Only a collected pack can be returned.")
@@ -390,7 +390,7 @@ def pack_review(
         raise ServiceError(f"Each part of the review must be at most {MAX_TEXT} characters.")
     updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.RETURNED).update(
         status=Pack.Status.REVIEWED,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
         reviewed_by=by,
         went_well=went_well,
         challenges=challenges,
@@ -407,7 +407,7 @@ def pack_review(
             by_label=by.display_name,
             uploads=uploads,
             note=f"Paper pack for {pack.first_day:%-d %B} to {pack.last_day:%-d %B} returned to school.",
-            day=pack.last_day if pack.last_day <= timezone.localdate() else None,
+            day=pack.last_day if pack.last_day <= clock.today() else None,
             on_paper=True,
         )
         item_code = item.code
@@ -444,7 +444,7 @@ def pack_call(*, pack: Pack, by: Staff, outcome: str, notes: str = "") -> Pack:
         audit(action="packs.call.attempt", actor=by.user, school=pack.school, target=pack, details={"outcome": outcome})
         return _load(pack)
     updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.REVIEWED).update(
-        status=Pack.Status.CALLED, called_at=call.called_at or timezone.now()
+        status=Pack.Status.CALLED, called_at=call.called_at or clock.now()
     )
     if updated != 1:
         raise InvalidTransition("The follow-up call is already logged.")
@@ -459,7 +459,7 @@ def pack_cancel(*, pack: Pack, by: Staff, reason: str) -> Pack:
         raise ServiceError("Say why the pack is cancelled.")
     updated = Pack.objects.filter(
         pk=pack.pk, status__in=(Pack.Status.REQUESTED, Pack.Status.COMPILED, Pack.Status.READY)
-    ).update(status=Pack.Status.CANCELLED, cancelled_at=timezone.now())
+    ).update(status=Pack.Status.CANCELLED, cancelled_at=clock.now())
     if updated != 1:
         raise InvalidTransition("A pack that has been collected cannot be cancelled.")
     audit(action="packs.cancel", actor=by.user, school=pack.school, target=pack, details={"reason": reason[:300]})
@@ -526,7 +526,7 @@ def batch_run(*, batch: PackBatch) -> PackBatch:
         )
     PackBatch.objects.filter(pk=batch.pk, status=PackBatch.Status.QUEUED).update(
         status=PackBatch.Status.DONE if printed else PackBatch.Status.FAILED,
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
         files=files,
         pack_count=len(printed),
         problems=problems,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
+from homelearning.core import clock
 from homelearning.packs.models import PackBatch
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def print_batch(*, batch_id: int) -> str:
         logger.exception("Printing batch %s failed", batch.code)
         PackBatch.objects.filter(pk=batch.pk, status=PackBatch.Status.QUEUED).update(
             status=PackBatch.Status.FAILED,
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             problems=[{"pack": "", "child": "", "problem": f"Printing stopped: {type(exc).__name__}"}],
         )
         return "failed"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.learning.models import PlanTemplate
@@ -55,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         school=staff.school,
         packs=packs_visible_to(viewer),
         pupils=pupils_visible_to(viewer),
-        now=timezone.now(),
+        now=clock.now(),
         at_risk_minutes=pack_settings.at_risk_minutes,
     )
     return render(
@@ -118,8 +119,8 @@ def _detail(request: HttpRequest, pack: Pack, status: int = 200, **forms: Any) -
         "steps": selectors.steps(pack),
         "can_manage": manage,
         "can_review": review,
-        "now": timezone.now(),
-        "today": timezone.localdate(),
+        "now": clock.now(),
+        "today": clock.today(),
     }
     if manage and pack.status in Pack.NOT_READY_STATUSES:
         context["compile_form"] = CompileForm(initial={"note": pack.note}, templates=_templates(pack))

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.people.models import (
@@ -81,7 +81,7 @@ def policy_version_publish(*, school: School, by: User, changes: dict[str, objec
     new = PolicyVersion.objects.get(pk=current.pk)
     new.pk = None
     new.created_by = by
-    new.created_at = timezone.now()
+    new.created_at = clock.now()
     for field, value in changes.items():
         setattr(new, field, value)
     new.full_clean(exclude=["school", "created_by"], validate_unique=False, validate_constraints=False)

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.learning.selectors import neighbour_days, pupil_day
@@ -75,7 +75,7 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
 def child_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     pupil = get_pupil_for_parent(viewer, code)
-    today = timezone.localdate()
+    today = clock.today()
     previous_day, next_day = neighbour_days(pupil.school, today)
     return render(
         request,
@@ -127,7 +127,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             "policy": current,
             "form": form,
             "history": history,
-            "review_due": current.review_is_due(timezone.localdate()),
+            "review_due": current.review_is_due(clock.today()),
         },
     )
 

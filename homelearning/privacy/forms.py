@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.privacy.models import RecordType
 from homelearning.privacy.schedule import SPECS
 from homelearning.privacy.services import DEVICE_POINTS
@@ -27,7 +27,7 @@ class SubjectAccessForm(forms.Form):
     def __init__(self, *args: object, choices: list[tuple[str, list[tuple[str, str]]]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["subject"].widget.choices = [("", "Choose a person"), *choices]
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = clock.today()
 
     def clean_subject(self) -> tuple[str, str]:
         value = self.cleaned_data["subject"]
@@ -38,7 +38,7 @@ class SubjectAccessForm(forms.Form):
 
     def clean_received_on(self) -> object:
         day = self.cleaned_data["received_on"]
-        if day > timezone.localdate():
+        if day > clock.today():
             raise forms.ValidationError("The date received cannot be in the future.")
         return day
 

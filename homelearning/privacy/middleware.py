@@ -13,8 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.privacy.services import device_confirmed, devices_required
 
 # Pages a member of staff can still reach before confirming: signing in and out, the confirmation
@@ -36,11 +36,7 @@ class DeviceConfirmationMiddleware:
         if request.user.is_authenticated and not request.path.startswith(_ALLOWED):
             viewer = request.viewer  # type: ignore[attr-defined]
             staff = viewer.staff
-            if (
-                staff is not None
-                and devices_required(staff.school_id)
-                and not device_confirmed(staff, timezone.localdate())
-            ):
+            if staff is not None and devices_required(staff.school_id) and not device_confirmed(staff, clock.today()):
                 return redirect(f"{reverse('privacy:device_confirm')}?next={request.path}")
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.mail import email_queue
@@ -53,7 +53,7 @@ def devices_required(school_id: int) -> bool:
 def devices_required_set(*, school: School, by: User, required: bool) -> PrivacySettings:
     current = settings_for(school)
     PrivacySettings.objects.filter(pk=current.pk).update(
-        devices_required=required, updated_at=timezone.now(), updated_by=by
+        devices_required=required, updated_at=clock.now(), updated_by=by
     )
     audit(action="privacy.devices_required.change", actor=by, school=school, details={"required": required})
     # Now for this process, and again after commit in case another request cached the old value meanwhile.
@@ -79,9 +79,7 @@ def _clean_links(links: list[dict[str, str]]) -> list[dict[str, str]]:
 def linked_policies_set(*, school: School, by: User, links: list[dict[str, str]]) -> PrivacySettings:
     cleaned = _clean_links(links)
     current = settings_for(school)
-    PrivacySettings.objects.filter(pk=current.pk).update(
-        linked_policies=cleaned, updated_at=timezone.now(), updated_by=by
-    )
+    PrivacySettings.objects.filter(pk=current.pk).update(linked_policies=cleaned, updated_at=clock.now(), updated_by=by)
     audit(action="privacy.linked_policies.change", actor=by, school=school, details={"count": len(cleaned)})
     return PrivacySettings.objects.get(pk=current.pk)
 
@@ -106,7 +104,7 @@ def sar_create(
     assert subject is not None  # noqa: S101 - checked just above
     if subject.school_id != school.pk:
         raise ServiceError("That person is not at this school: a request can only be about this school's records.")
-    if received_on > timezone.localdate():
+    if received_on > clock.today():
         raise ServiceError("The date received cannot be in the future.")
     if not requested_by.strip():
         raise ServiceError("Say who made the request.")
@@ -140,7 +138,7 @@ def sar_safeguarding_decide(
         safeguarding=decision,
         safeguarding_reason=reason.strip(),
         safeguarding_decided_by=by,
-        safeguarding_decided_at=timezone.now(),
+        safeguarding_decided_at=clock.now(),
     )
     if updated != 1:
         raise InvalidTransition("This request has been completed; its safeguarding decision is final.")
@@ -154,7 +152,7 @@ def sar_complete(*, sar: SubjectAccessRequest, by: User) -> SubjectAccessRequest
     if not current.filter(last_exported_at__isnull=False).exists():
         raise ServiceError("Download the export before marking the request as sent.")
     updated = current.filter(status=SubjectAccessRequest.Status.OPEN).update(
-        status=SubjectAccessRequest.Status.COMPLETED, completed_at=timezone.now(), completed_by=by
+        status=SubjectAccessRequest.Status.COMPLETED, completed_at=clock.now(), completed_by=by
     )
     if updated != 1:
         raise InvalidTransition("This request was already marked as sent.")
@@ -171,7 +169,7 @@ def _request_json(sar: SubjectAccessRequest) -> dict[str, object]:
         "respond_by": sar.due_on.isoformat(),
         "third_party_names_redacted": sar.redact_third_parties,
         "safeguarding_records": sar.get_safeguarding_display(),
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": clock.now().isoformat(),
     }
 
 
@@ -212,7 +210,7 @@ def sar_export(*, sar: SubjectAccessRequest, by: User, allowed: bool) -> IO[byte
             archive.writestr("files/MISSING.txt", "These files were recorded but not found:\n" + "\n".join(missing))
     handle.seek(0)
     with transaction.atomic():  # marked exported only with its audit entry
-        SubjectAccessRequest.objects.filter(pk=sar.pk).update(last_exported_at=timezone.now())
+        SubjectAccessRequest.objects.filter(pk=sar.pk).update(last_exported_at=clock.now())
         audit(
             action="privacy.sar.export",
             actor=by,
@@ -255,7 +253,7 @@ def retention_rules_set(*, school: School, by: User, periods: dict[str, int]) ->
             school=school, record_type=record_type, defaults={"period": period, "updated_by": by}
         )
         if not created and rule.period != period:
-            RetentionRule.objects.filter(pk=rule.pk).update(period=period, updated_by=by, updated_at=timezone.now())
+            RetentionRule.objects.filter(pk=rule.pk).update(period=period, updated_by=by, updated_at=clock.now())
         if created or rule.period != period:
             changed[record_type] = period
     if changed:

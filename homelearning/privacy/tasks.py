@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django_tasks import task
 
+from homelearning.core import clock
 from homelearning.people.models import PolicyVersion, School
 from homelearning.privacy import services
 from homelearning.privacy.retention import last_dry_run
@@ -16,7 +16,7 @@ def retention_daily() -> dict[str, int]:
 
     A school's first run only makes the dry run, so nothing is ever removed unannounced.
     """
-    today = timezone.localdate()
+    today = clock.today()
     removed: dict[str, int] = {}
     for school in School.objects.order_by("pk"):
         if last_dry_run(school) is not None:
@@ -29,7 +29,7 @@ def retention_daily() -> dict[str, int]:
 @task()
 def policy_review_reminders() -> int:
     """Remind headteachers once, `review_warning_days` (60 by default) before their policy's review date."""
-    today = timezone.localdate()
+    today = clock.today()
     sent = 0
     for policy in PolicyVersion.objects.filter(in_force=True).select_related("school"):
         sent += services.policy_review_remind(policy=policy, today=today)
@@ -44,5 +44,5 @@ def sar_deadline_digest() -> int:
     """
     from homelearning.privacy.services import sar_deadline_remind
 
-    today = timezone.localdate()
+    today = clock.today()
     return sum(sar_deadline_remind(school=school, today=today) for school in School.objects.order_by("pk"))

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.errors import ServiceError
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import staff_required, viewer_of
@@ -77,7 +77,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/sar_list.html",
-        {"form": form, "requests": selectors.requests_for(school), "today": timezone.localdate()},
+        {"form": form, "requests": selectors.requests_for(school), "today": clock.today()},
         status=status,
     )
 
@@ -92,9 +92,9 @@ def _sar_page(
         "privacy/sar_detail.html",
         {
             "sar": sar,
-            "today": timezone.localdate(),
-            "days_left": sar.days_left(timezone.localdate()),
-            "overdue_by": -sar.days_left(timezone.localdate()),
+            "today": clock.today(),
+            "days_left": sar.days_left(clock.today()),
+            "overdue_by": -sar.days_left(clock.today()),
             "is_dsl": dsl,
             "decision_form": form or (SafeguardingDecisionForm() if dsl else None),
             "may_download": may_download(viewer, sar),
@@ -213,7 +213,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required(Role.HEADTEACHER)
 def retention_dry_run(request: HttpRequest) -> HttpResponse:
-    run = services.retention_dry_run(school=_staff(request).school, by=_user(request), today=timezone.localdate())
+    run = services.retention_dry_run(school=_staff(request).school, by=_user(request), today=clock.today())
     messages.success(request, f"Dry run done: {run.total} records would be removed or anonymised. Nothing changed.")
     return redirect("privacy:retention")
 
@@ -222,7 +222,7 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
 @staff_required(Role.HEADTEACHER)
 def retention_pass(request: HttpRequest) -> HttpResponse:
     try:
-        run = services.retention_pass(school=_staff(request).school, by=_user(request), today=timezone.localdate())
+        run = services.retention_pass(school=_staff(request).school, by=_user(request), today=clock.today())
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
@@ -243,7 +243,7 @@ def _safe_next(request: HttpRequest) -> str:
 @staff_required()
 def device_confirm(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    today = timezone.localdate()
+    today = clock.today()
     form = DeviceConfirmationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -277,7 +277,7 @@ def device_overview(request: HttpRequest) -> HttpResponse:
         services.devices_required_set(school=school, by=_user(request), required=form.cleaned_data["required"])
         messages.success(request, "Saved.")
         return redirect("privacy:device_overview")
-    rows = services.device_overview(school, timezone.localdate())
+    rows = services.device_overview(school, clock.today())
     return render(
         request,
         "privacy/device_overview.html",
@@ -285,7 +285,7 @@ def device_overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "missing": [s for s, c in rows if c is None],
-            "term": services.term_key(school, timezone.localdate()),
+            "term": services.term_key(school, clock.today()),
         },
     )
 
@@ -322,7 +322,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         raise PermissionDenied("Only the headteacher can change the linked policies.")
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "privacy/policy.html",

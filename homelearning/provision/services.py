@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, next_school_days
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
@@ -241,7 +241,7 @@ def closure_notify_carers(*, closure: Closure) -> int:
     with transaction.atomic():
         # Claim the closure first, so a retried or repeated task never emails twice.
         claimed = Closure.objects.filter(pk=closure.pk, carers_emailed_at__isnull=True).update(
-            carers_emailed_at=timezone.now()
+            carers_emailed_at=clock.now()
         )
         if claimed != 1:
             return 0
@@ -315,7 +315,7 @@ def closure_end(*, closure: Closure, last_day: datetime.date, by: Staff) -> Clos
     else:
         _require_role(by, LEADERSHIP_ROLES, "end a closure")
     updated = Closure.objects.filter(pk=closure.pk, status=Closure.Status.IN_FORCE).update(
-        status=Closure.Status.ENDED, ended_by=by, ended_at=timezone.now()
+        status=Closure.Status.ENDED, ended_by=by, ended_at=clock.now()
     )
     if updated != 1:
         raise InvalidTransition("This closure has already ended.")
@@ -396,7 +396,7 @@ def case_request(
         raise ServiceError("Choose the reason for the request.")
     if not requested_by.strip():
         raise ServiceError("Say who asked.")
-    if requested_on > timezone.localdate():
+    if requested_on > clock.today():
         raise ServiceError("The request date cannot be in the future.")
     policy = policy_in_force(pupil.school)
     refusal = REFUSALS.get(Case.Reason(reason), "")
@@ -448,7 +448,7 @@ def risk_assessment_record(
 ) -> RiskAssessment:
     _require_role(by, DECIDE_ROLES, "record a risk assessment")
     _require_preparing(case)
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         raise ServiceError("The assessment date cannot be in the future.")
     if not findings.strip() or not assessed_by.strip():
         raise ServiceError("Say who assessed the risks and what they found.")
@@ -477,7 +477,7 @@ def medical_advice_record(
 ) -> MedicalAdvice:
     _require_role(by, DECIDE_ROLES, "record medical advice")
     _require_preparing(case)
-    if advised_on > timezone.localdate():
+    if advised_on > clock.today():
         raise ServiceError("The date of the advice cannot be in the future.")
     if not summary.strip() or not advised_by.strip():
         raise ServiceError("Say who gave the advice and summarise it.")
@@ -503,11 +503,11 @@ def agreement_record(
         raise ServiceError("That party is not part of this case.")
     if how not in AgreementParty.How.values:
         raise ServiceError("Say how they agreed: at a meeting, on a signed form or by email.")
-    if agreed_on > timezone.localdate():
+    if agreed_on > clock.today():
         raise ServiceError("The date of agreement cannot be in the future.")
     updated = AgreementParty.objects.filter(
         pk=party.pk, recorded_at__isnull=True, case__status=Case.Status.PREPARING
-    ).update(agreed_on=agreed_on, agreed_how=how, note=note[:300], recorded_by=by, recorded_at=timezone.now())
+    ).update(agreed_on=agreed_on, agreed_how=how, note=note[:300], recorded_by=by, recorded_at=clock.now())
     if updated != 1:
         raise InvalidTransition(f"The agreement of {party.label} is already recorded, or the case has moved on.")
     audit(
@@ -571,7 +571,7 @@ def case_activate(
         next_review_date=review,
         absence_code=absence,
         activated_by=by,
-        activated_at=timezone.now(),
+        activated_at=clock.now(),
     )
     if updated != 1:
         if Case.objects.filter(pk=case.pk, status=Case.Status.PREPARING).exists():
@@ -599,7 +599,7 @@ def case_end(*, case: Case, by: Staff, return_date: datetime.date) -> Case:
     if case.start_date and return_date <= case.start_date:
         raise ServiceError("The return date must be after the case started.")
     updated = Case.objects.filter(pk=case.pk, status=Case.Status.ACTIVE).update(
-        status=Case.Status.CLOSED, return_date=return_date, closed_by=by, closed_at=timezone.now()
+        status=Case.Status.CLOSED, return_date=return_date, closed_by=by, closed_at=clock.now()
     )
     if updated != 1:
         raise InvalidTransition("Only an active case can be ended; someone may have ended it already.")
@@ -613,7 +613,7 @@ def case_withdraw(*, case: Case, by: Staff, note: str = "") -> Case:
     """Close a case that never started (the family no longer asks, or the parties do not agree)."""
     _require_role(by, DECIDE_ROLES, "close a case")
     updated = Case.objects.filter(pk=case.pk, status=Case.Status.PREPARING).update(
-        status=Case.Status.CLOSED, closed_by=by, closed_at=timezone.now()
+        status=Case.Status.CLOSED, closed_by=by, closed_at=clock.now()
     )
     if updated != 1:
         raise InvalidTransition("Only a case being prepared can be withdrawn.")
@@ -637,7 +637,7 @@ def review_record(
     _require_role(by, DECIDE_ROLES, "record a review")
     if case.status != Case.Status.ACTIVE:
         raise InvalidTransition("Only an active case can be reviewed.")
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ServiceError("The review date cannot be in the future.")
     if not support.strip() or not reintegration_plan.strip():
         raise ServiceError("Record the support in place and the reintegration plan.")

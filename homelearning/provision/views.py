@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.people.access import pupils_visible_to, staff_required, viewer_of
@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     policy = policy_in_force(school)
     data = selectors.dashboard(
         school=school,
-        today=timezone.localdate(),
+        today=clock.today(),
         illness_code="I",
         illness_threshold=policy.illness_alert_school_days,
     )
@@ -141,7 +141,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseRequestForm(
         request.POST if request.method == "POST" else None,
         pupils=pupils,
-        initial={"requested_on": timezone.localdate()},
+        initial={"requested_on": clock.today()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, YearGroup
 from homelearning.people.upn import validate_upn
 from homelearning.roster.reading import PUPIL_FIELDS
@@ -337,7 +337,7 @@ def plan_pupils(
     today: datetime.date | None = None,
 ) -> PupilPlan:
     problems = problems or Problems()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     check = _Checker(problems, today)
     classes = {squash(c.name): c for c in SchoolClass.objects.filter(school=school).select_related("year_group")}
     year_groups = _year_group_lookup(list(YearGroup.objects.filter(school=school)))

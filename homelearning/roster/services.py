@@ -10,8 +10,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.people import services as people_services
@@ -162,7 +162,7 @@ def import_columns_set(*, batch: ImportBatch, by: User, columns: dict[str, str])
     ColumnMapping.objects.update_or_create(
         school=batch.school,
         kind=batch.kind,
-        defaults={"columns": chosen, "updated_by": by, "updated_at": timezone.now()},
+        defaults={"columns": chosen, "updated_by": by, "updated_at": clock.now()},
     )
     audit(action="roster.columns", actor=by, school=batch.school, target=batch, details={"columns": chosen})
     return ImportBatch.objects.get(pk=batch.pk)
@@ -196,7 +196,7 @@ def import_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
 @transaction.atomic
 def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
-        status=ImportBatch.Status.COMMITTED, committed_at=timezone.now(), committed_by=by
+        status=ImportBatch.Status.COMMITTED, committed_at=clock.now(), committed_by=by
     )
     if updated != 1:
         raise InvalidTransition(batch, ImportBatch.Status.COMMITTED)
@@ -206,7 +206,7 @@ def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
             f"The file has {len(plan.problems)} problem(s) now; preview it again to see them. Nothing was imported."
         )
     if isinstance(plan, PupilPlan):
-        counts = _apply_pupils(school=batch.school, plan=plan, today=timezone.localdate())
+        counts = _apply_pupils(school=batch.school, plan=plan, today=clock.today())
     else:
         counts = _apply_staff(school=batch.school, plan=plan, by=by)
     # The rows were the school's data in transit: once applied, keep only the preview and the counts.
@@ -370,7 +370,7 @@ PREVIEW_KEPT = datetime.timedelta(hours=24)
 @transaction.atomic
 def import_previews_expire(*, now: datetime.datetime | None = None) -> int:
     """Previews left waiting more than a day lose their rows (personal data) and can no longer be committed."""
-    cutoff = (now or timezone.now()) - PREVIEW_KEPT
+    cutoff = (now or clock.now()) - PREVIEW_KEPT
     return ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEWED, created_at__lt=cutoff).update(
         status=ImportBatch.Status.FAILED, table={}, error="The preview waited more than a day. Upload the file again."
     )

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.people.access import viewer_of
 from homelearning.people.models import SAFEGUARDING_ROLES, ClassStaff, Pupil, Role, School, Staff, User
 from homelearning.people.viewer import Viewer
@@ -179,7 +179,7 @@ def get_pupil_for_contact(viewer: Viewer, code: str) -> tuple[Pupil, list[str]]:
     staff = viewer.staff
     if staff is None:
         raise Http404("No such pupil.")
-    today = timezone.localdate()
+    today = clock.today()
     try:
         pupil = (
             Pupil.objects.select_related("school_class", "school")

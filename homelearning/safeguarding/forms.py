@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.people.models import Pupil
 from homelearning.safeguarding.models import ConcernCategory, ConcernEntry, Contact, FilterAlert, VulnerabilityReason
 
@@ -36,7 +37,7 @@ class EntryChoice(forms.ModelChoiceField):
 
 
 def _not_future(value: Any) -> Any:
-    if value and value > timezone.now():
+    if value and value > clock.now():
         raise forms.ValidationError("This cannot be in the future.")
     return value
 

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.people.models import ClassStaff, Pupil, School, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.safeguarding.models import (
@@ -454,7 +455,7 @@ def acknowledgement_report(
     school: School, *, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> AcknowledgementReport:
     """Every concern raised from `start` to `end` (school days, inclusive) and how long it waited for the DSL team."""
-    now = now or timezone.now()
+    now = now or clock.now()
     zone = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)

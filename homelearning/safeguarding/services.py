@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.mail import email_queue
@@ -84,7 +85,7 @@ def raise_concern(
         raise ServiceError("Say what was seen or heard.")
     if timezone.is_naive(happened_at):
         raise ServiceError("The time it happened needs a time zone.")
-    if happened_at > timezone.now() + datetime.timedelta(minutes=5):
+    if happened_at > clock.now() + datetime.timedelta(minutes=5):
         raise ServiceError("The time it happened cannot be in the future.")
     concern = Concern.objects.create(
         school=school,
@@ -124,7 +125,7 @@ def raise_concern(
 
 @transaction.atomic
 def concern_acknowledge(*, concern: Concern, by: User) -> Concern:
-    now = timezone.now()
+    now = clock.now()
     updated = Concern.objects.filter(pk=concern.pk, status=Concern.Status.RAISED).update(
         status=Concern.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
     )
@@ -176,7 +177,7 @@ def concern_close(*, concern: Concern, by: User, by_label: str, outcome: str) ->
     if not outcome.strip():
         raise ServiceError("Record the outcome before closing the concern.")
     updated = Concern.objects.filter(pk=concern.pk, status=Concern.Status.ACKNOWLEDGED).update(
-        status=Concern.Status.CLOSED, closed_at=timezone.now(), closed_by=by
+        status=Concern.Status.CLOSED, closed_at=clock.now(), closed_by=by
     )
     if updated != 1:
         raise InvalidTransition("Only an acknowledged, open concern can be closed.")
@@ -244,7 +245,7 @@ def contact_log(
         raise ServiceError("Choose how the contact was made.")
     if pupil.school_id != by.school_id:
         raise PermissionRefused("The child is not a pupil of your school.")
-    if contacted_at > timezone.now() + datetime.timedelta(minutes=5):
+    if contacted_at > clock.now() + datetime.timedelta(minutes=5):
         raise ServiceError("A contact cannot be in the future.")
     if not outcome.strip():
         raise ServiceError("Record the outcome of the contact.")
@@ -486,7 +487,7 @@ def alerts_csv_parse(*, school: School, table: CsvTable, mapping: dict[str, str]
         raise ImportRefused(errors)
     position = {f: table.headers.index(h) for f, h in mapping.items()}
     pupils = _pupil_index(school) if "pupil" in position else {}
-    latest = timezone.now() + datetime.timedelta(minutes=5)
+    latest = clock.now() + datetime.timedelta(minutes=5)
     parsed: list[AlertRow] = []
     for line, cells in table.rows:
 
@@ -623,7 +624,7 @@ def alert_triage(
             source_code=alert.code,
         )
     updated = FilterAlert.objects.filter(pk=alert.pk, triage=FilterAlert.Triage.NEW).update(
-        triage=triage, triage_note=note.strip(), triaged_by=by, triaged_at=timezone.now(), concern=concern
+        triage=triage, triage_note=note.strip(), triaged_by=by, triaged_at=clock.now(), concern=concern
     )
     if updated != 1:
         raise InvalidTransition("This alert has already been triaged.")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
+from homelearning.core import clock
 from homelearning.people.models import School
 from homelearning.safeguarding import selectors
 from homelearning.safeguarding.services import dsl_team_notify, site_url
@@ -17,7 +17,7 @@ def overdue_contacts_digest() -> int:
 
     Names are fine to the DSL team; concern details never go in an email.
     """
-    today = timezone.localdate()
+    today = clock.today()
     sent = 0
     for school in School.objects.order_by("pk"):
         overview = selectors.contacts_overview(school, today=today)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.people.access import parent_required, staff_required, viewer_of
@@ -76,7 +77,7 @@ def _seen(request: HttpRequest, thing: str, target: Any = None, **details: Any) 
 @dsl_team_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     school = _staff(request).school
-    today = timezone.localdate()
+    today = clock.today()
     viewer = viewer_of(request)
     overview = selectors.contacts_overview(school, today=today)
     concerns = selectors.open_concerns(concerns_visible_to(viewer))
@@ -97,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "concern_rows": [(c, selectors.concern_source(c)[0]) for c in concerns],
             "stats": stats,
             "new_alerts": new_alerts,
-            "now": timezone.now(),
+            "now": clock.now(),
             "today": today,
         },
     )
@@ -292,7 +293,7 @@ def vulnerable_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{data['pupil'].full_name} added to the vulnerable pupils list.")
                 return redirect("safeguarding:vulnerable_list")
     else:
-        form = VulnerableForm(pupils=pupils, initial={"started_on": timezone.localdate()})
+        form = VulnerableForm(pupils=pupils, initial={"started_on": clock.today()})
     include_ended = request.GET.get("ended") == "1"
     records = selectors.vulnerable_list(school, include_ended=include_ended)
     _seen(request, "vulnerable_list")
@@ -321,7 +322,7 @@ def vulnerable_end(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required()
 def my_contacts(request: HttpRequest) -> HttpResponse:
     """A teacher's weekly contacts due for vulnerable pupils in their classes."""
-    rows = selectors.teacher_contacts(_staff(request), today=timezone.localdate())
+    rows = selectors.teacher_contacts(_staff(request), today=clock.today())
     _seen(request, "my_contacts")
     return render(request, "safeguarding/my_contacts.html", {"rows": rows})
 
@@ -369,9 +370,7 @@ def chronology(request: HttpRequest, code: str) -> HttpResponse:
         return reauthenticate(request)
     items = selectors.chronology(pupil)
     _seen(request, "chronology", pupil)
-    return render(
-        request, "safeguarding/chronology.html", {"pupil": pupil, "items": items, "printed_at": timezone.now()}
-    )
+    return render(request, "safeguarding/chronology.html", {"pupil": pupil, "items": items, "printed_at": clock.now()})
 
 
 @dsl_team_required
@@ -576,7 +575,7 @@ def _csv_cell(value: str) -> str:
 def acknowledgement_report(request: HttpRequest) -> HttpResponse:
     """Time from raised to acknowledged for the concerns raised in a date range (SAF-02). No child is named."""
     school = _staff(request).school
-    today = timezone.localdate()
+    today = clock.today()
     if "start" in request.GET or "end" in request.GET:
         form = AcknowledgementReportForm(request.GET)
     else:
@@ -614,5 +613,5 @@ def acknowledgement_report(request: HttpRequest) -> HttpResponse:
             )
         return response
     return render(
-        request, "safeguarding/acknowledgement_report.html", {"form": form, "report": report, "now": timezone.now()}
+        request, "safeguarding/acknowledgement_report.html", {"form": form, "report": report, "now": clock.now()}
     )

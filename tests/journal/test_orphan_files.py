@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from homelearning.core import clock
 from homelearning.core.models import AuditEvent
 from homelearning.journal import services
 from homelearning.journal.models import WorkFile, WorkItem
@@ -21,7 +22,8 @@ def files_under(root: Path) -> list[Path]:
 
 
 def age(paths: list[Path], hours: float) -> None:
-    then = (datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(hours=hours)).timestamp()
+    """Date the files `hours` before the app's clock (the disk stamps them with the machine's real one)."""
+    then = (clock.now() - datetime.timedelta(hours=hours)).timestamp()
     for path in paths:
         os.utime(path, (then, then))
 
@@ -44,6 +46,7 @@ def test_rolled_back_submission_files_are_swept(world: World, tmp_path: Path) ->
     assert len(left) == 3  # photo, thumbnail and PDF: on disk, with no row
 
     # Too young to judge: it might belong to a transaction still running.
+    age(files_under(tmp_path), hours=0.5)
     assert services.orphan_files_sweep() == 0
     assert len(files_under(tmp_path)) == 5
 

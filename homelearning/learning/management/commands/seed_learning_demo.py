@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.calendar import next_school_days
 from homelearning.learning import services
 from homelearning.learning.models import Plan, Resource, Subject
@@ -105,7 +105,7 @@ def _links(school: School, by: Staff | None) -> dict[str, Resource]:
 def _plan_class(school_class: SchoolClass, links: dict[str, Resource], by: Staff, days: int) -> int:
     subjects = {s.code: s for s in Subject.objects.all()}
     created = 0
-    for n, day in enumerate(next_school_days(school_class.school, timezone.localdate(), days)):
+    for n, day in enumerate(next_school_days(school_class.school, clock.today(), days)):
         if Plan.objects.filter(school_class=school_class, date=day).exists():
             continue
         plan = services.plan_get_or_create(school_class=school_class, day=day, by=by)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.calendar import next_school_days
 from homelearning.core.errors import ServiceError
 from homelearning.live import services
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("seed_live_demo is for the demo only (DEMO_MODE=true).")
         booked = 0
         for school in School.objects.order_by("pk"):
-            days = next_school_days(school, timezone.localdate(), 1)
+            days = next_school_days(school, clock.today(), 1)
             if not days:
                 continue
             starts_at = timezone.make_aware(datetime.datetime.combine(days[0], START))

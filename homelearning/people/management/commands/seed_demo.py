@@ -29,8 +29,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
+from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.models import NonSchoolDay, Term
 from homelearning.people import services
@@ -692,7 +692,7 @@ class Command(BaseCommand):
 
         if not options["logins"]:
             started = time.monotonic()
-            today = timezone.localdate()
+            today = clock.today()
             created = 0
             password_hash = ""
             with transaction.atomic():
