@@ -155,6 +155,8 @@ DAILY_TASKS = [
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
 # Seconds before retry n (1-based): base * 4**(n-1), so 60s, 4m, 16m, 64m, ~4h.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 60, minimum=0)
+# A worker sends up to this many ready emails over one SMTP connection before it takes its next job.
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 50, minimum=1, maximum=1000)
 # /health/ answers 503 when a job that could run has waited longer than this (no worker, or too few).
 HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 300, minimum=10)
 

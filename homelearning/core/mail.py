@@ -64,7 +64,7 @@ def email_retry(*, email: OutboundEmail) -> OutboundEmail:
 
     with transaction.atomic():
         updated = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.FAILED).update(
-            status=OutboundEmail.Status.QUEUED, attempts=0, failed_at=None
+            status=OutboundEmail.Status.QUEUED, attempts=0, failed_at=None, next_attempt_at=None
         )
         if updated != 1:
             raise InvalidTransition("Only a failed email can be sent again.")

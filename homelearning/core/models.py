@@ -125,6 +125,10 @@ class OutboundEmail(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed attempt: not sent again before this (the backoff). Empty: ready now.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The job (its id) whose batch holds this email while SENDING, so a dead worker's batch can be handed back.
+    claimed_by = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)

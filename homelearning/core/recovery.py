@@ -47,11 +47,10 @@ def tasks_recover(*, worker_id: str = "", running_longer_than: datetime.timedelt
                 status=TaskResultStatus.READY, started_at=None
             )
             if job.task_path == SEND_EMAIL_PATH:
-                # The dead worker may have claimed the email (SENDING); let the re-run claim it again.
-                email_id = (job.args_kwargs.get("kwargs") or {}).get("email_id")
-                if isinstance(email_id, int):
-                    OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
-                        status=OutboundEmail.Status.QUEUED
-                    )
+                # The dead worker's batch (SENDING under this job's id) goes back to the queue; the re-run,
+                # or any other worker's next job, claims it again.
+                OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_by=str(job.pk)).update(
+                    status=OutboundEmail.Status.QUEUED, claimed_by=""
+                )
             logger.warning("Task %s (%s) returned to the queue after its worker died.", job.pk, job.task_path)
     return len(recovered)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from icalendar import Calendar
 
 from homelearning.core.models import OutboundEmail
-from homelearning.core.tasks import send_email
+from homelearning.core.tasks import emails_send_batch
 from homelearning.live.models import LiveSession
 from tests.core.test_email import smtp  # noqa: F401 - the fixture
 from tests.personas import World
@@ -13,7 +13,7 @@ from tests.personas import World
 
 def test_each_invitation_email_attaches_its_own_calendar_file(world: World, booked: LiveSession, smtp) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     email = OutboundEmail.objects.get(kind="live_invitation", to="pat.parker@example.com")
-    send_email.call(email_id=email.pk)
+    emails_send_batch(email_id=email.pk, claim="test", limit=1)
     (received,) = smtp.messages
     (attachment,) = list(received.iter_attachments())
     assert attachment.get_filename() == "invitation.ics"

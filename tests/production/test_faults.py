@@ -212,7 +212,9 @@ def test_a_job_left_running_by_a_killed_worker_runs_again_and_the_email_goes_onc
     # What SIGKILL leaves behind: the job claimed by worker "web1-2" and the email claimed by its task.
     job = DBTaskResult.objects.get()
     job.claim("web1-2")
-    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.SENDING, attempts=1)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING, attempts=1, claimed_by=str(job.pk)
+    )
     with smtp_server() as (inbox, port):
         use_smtp(settings, port)
         run_worker()
