@@ -30,8 +30,22 @@ def enquiries_for_carer(viewer: Viewer) -> QuerySet[Enquiry]:
 
 
 def get_enquiry_for(viewer: Viewer, code: str) -> Enquiry:
-    found = enquiries_for_staff(viewer) if viewer.staff is not None else enquiries_for_carer(viewer)
+    """An enquiry the viewer answers as staff, or asked as a carer: a teacher who is also a parent sees
+    both their school's questions and their own."""
+    for found in (enquiries_for_staff(viewer), enquiries_for_carer(viewer)):
+        enquiry = found.select_related("pupil__school_class", "school").filter(code=code).first()
+        if enquiry is not None:
+            return enquiry
+    raise Http404("No such question.")
+
+
+def get_enquiry_for_staff(viewer: Viewer, code: str) -> Enquiry:
+    """An enquiry the viewer may answer as staff (never merely their own question)."""
     try:
-        return found.select_related("pupil__school_class", "school").get(code=code)
+        return enquiries_for_staff(viewer).select_related("pupil__school_class", "school").get(code=code)
     except Enquiry.DoesNotExist:
         raise Http404("No such question.") from None
+
+
+def answers_as_staff(viewer: Viewer, enquiry: Enquiry) -> bool:
+    return enquiries_for_staff(viewer).filter(pk=enquiry.pk).exists()

@@ -24,17 +24,19 @@ from homelearning.people.access import get_pupil_for_parent, parent_required, st
 def enquiry_new(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     children = [c.pupil for c in people_selectors.children_of(viewer)]
+    schools = list({c.school_id: c.school for c in viewer.carer_records}.values())
     form = EnquiryForm(
         request.POST if request.method == "POST" else None,
         initial={"child": request.GET.get("child", ""), "about": Enquiry.About.LEARNING},
+        schools=schools,
     )
     cast(ChoiceField, form.fields["child"]).choices = [("", "Not about one child")] + [
         (p.code, f"{p.first_name} ({p.school_class.name})") for p in children
     ]
     if request.method == "POST" and form.is_valid():
         pupil = get_pupil_for_parent(viewer, form.cleaned_data["child"]) if form.cleaned_data["child"] else None
-        school = pupil.school if pupil is not None else viewer.carer_records[0].school
-        carer = next((c for c in viewer.carer_records if c.school_id == school.pk), viewer.carer_records[0])
+        school = pupil.school if pupil is not None else form.school_chosen()
+        carer = next(c for c in viewer.carer_records if c.school_id == school.pk)
         with refusal_on_form(form):
             services.enquiry_send(
                 school=school,
@@ -74,7 +76,7 @@ def enquiry_detail(request: HttpRequest, code: str) -> HttpResponse:
     if viewer.staff is None and not viewer.is_parent:
         raise PermissionDenied
     enquiry = access.get_enquiry_for(viewer, code)
-    return _render(request, enquiry, ReplyForm(), is_staff=viewer.staff is not None)
+    return _render(request, enquiry, ReplyForm(), is_staff=access.answers_as_staff(viewer, enquiry))
 
 
 def _render(
@@ -89,7 +91,7 @@ def _render(
 @staff_required()
 def enquiry_reply(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
-    enquiry = access.get_enquiry_for(viewer, code)
+    enquiry = access.get_enquiry_for_staff(viewer, code)
     staff = viewer.staff
     if staff is None:  # pragma: no cover - staff_required guarantees it
         raise PermissionDenied

@@ -112,3 +112,67 @@ def test_teacher_replies_and_the_family_is_told(world: World, client_for) -> Non
         services.enquiry_answer(enquiry=enquiry, by=world.staff(world.ta), reply="Again")
     again = client_for(world.ta).post(target, {"reply": "Again"})
     assert again.status_code == 400 and b"already replied" in again.content
+
+
+def test_a_teacher_who_is_also_a_parent_reads_their_own_question(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from homelearning.people import services as people_services
+
+    # Tom teaches Oak and is Cara's step-parent too: one account, two hats.
+    people_services.carer_link(
+        pupil=world.cara, first_name="Tom", surname="Teal", email="teacher@balfour.test", relationship="other"
+    )
+    client = client_for(world.teacher)
+    response = client.post(NEW, {"about": "general", "child": "", "message": "Is there a uniform swap?"})
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    page = client.get(reverse("contact:enquiry", args=[enquiry.code]))
+    assert page.status_code == 200
+    assert b"Is there a uniform swap?" in page.content
+    assert b'name="reply"' not in page.content  # a general question is the office's to answer, not his
+    # Nor can he answer it by posting: his own question is not one his role answers.
+    reply = client.post(reverse("contact:enquiry_reply", args=[enquiry.code]), {"reply": "Yes"})
+    assert reply.status_code == 404
+    enquiry.refresh_from_db()
+    assert enquiry.status == Enquiry.Status.OPEN
+    # Another teacher still cannot see it.
+    assert client_for(world.teacher_ash).get(reverse("contact:enquiry", args=[enquiry.code])).status_code == 404
+
+
+def test_a_carer_at_two_schools_chooses_the_school_for_a_general_question(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    from homelearning.people import services as people_services
+
+    people_services.carer_link(
+        pupil=world.outsider_pupil,
+        first_name="Pat",
+        surname="Parker",
+        email="pat.parker@example.com",
+        relationship="mother",
+    )
+    client = client_for(world.parent)
+    page = client.get(NEW)
+    assert b"Which school is it for?" in page.content and b"Elsewhere Primary" in page.content
+
+    refused = client.post(NEW, {"about": "general", "child": "", "school": "", "message": "Is lunch provided?"})
+    assert refused.status_code == 400 and b"Choose which school the question is for." in refused.content
+    bogus = client.post(NEW, {"about": "general", "child": "", "school": "nope", "message": "Is lunch provided?"})
+    assert bogus.status_code == 400
+    assert not Enquiry.objects.exists()
+
+    sent = client.post(
+        NEW, {"about": "general", "child": "", "school": world.other_school.code, "message": "Is lunch provided?"}
+    )
+    assert sent.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.school == world.other_school
+    # It reaches the second school's office (its headteacher), not the first's.
+    assert enquiry.code.encode() in client_for(world.outsider_head).get(INBOX).content
+    assert enquiry.code.encode() not in client_for(world.office).get(INBOX).content
+
+
+def test_a_carer_at_one_school_is_not_asked_which_school(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(world.parent)
+    assert b"Which school is it for?" not in client.get(NEW).content
+    assert client.post(NEW, {"about": "general", "child": "", "message": "Is lunch provided?"}).status_code == 302
+    assert Enquiry.objects.get().school == world.school
