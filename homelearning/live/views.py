@@ -221,7 +221,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("live:invitation", invite.code)
         if form.is_valid():
             form.add_error(None, "The agreement has changed since you opened this page. Please read it again.")
-    invite.refresh_from_db()
+    # `invite` was loaded above in this request (a POST that changed it has redirected): no second load.
     join_url = ""
     refusal = ""
     if invite.status == Invitation.Status.HELD:
