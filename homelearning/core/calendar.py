@@ -56,6 +56,16 @@ class SchoolCalendar:
             return False
         return any(first <= day <= last for first, last in self.terms)
 
+    def school_days_from(self, start: datetime.date, count: int, *, end: datetime.date) -> list[datetime.date]:
+        """The first `count` school days from `start` to `end` (both included; fewer if there are not enough)."""
+        found: list[datetime.date] = []
+        for day in _days(start, end):
+            if len(found) == count:
+                break
+            if self.is_school_day(day):
+                found.append(day)
+        return found
+
 
 def is_school_day(school: School, day: datetime.date) -> bool:
     return SchoolCalendar.load(school, day, day).is_school_day(day)
@@ -69,18 +79,21 @@ def school_days_between(school: School, start: datetime.date, end: datetime.date
     return [d for d in _days(start, end) if calendar.is_school_day(d)]
 
 
-def next_school_days(school: School, start: datetime.date, count: int) -> list[datetime.date]:
-    """The first `count` school days on or after `start` (fewer if the calendar runs out)."""
+def next_school_days(
+    school: School, start: datetime.date, count: int, *, weekdays_without_terms: bool = False
+) -> list[datetime.date]:
+    """The first `count` school days on or after `start` (fewer if the calendar runs out).
+
+    `weekdays_without_terms`: where the school's calendar runs out (no terms entered that far), weekdays
+    stand in, so a deadline is still given rather than none (paper packs).
+    """
     if count <= 0:
         return []
     end = start + datetime.timedelta(days=_HORIZON_DAYS)
     calendar = SchoolCalendar.load(school, start, end)
-    found: list[datetime.date] = []
-    for day in _days(start, end):
-        if calendar.is_school_day(day):
-            found.append(day)
-            if len(found) == count:
-                break
+    found = calendar.school_days_from(start, count, end=end)
+    if len(found) < count and weekdays_without_terms:
+        return [d for d in _days(start, end) if d.weekday() < 5][:count]
     return found
 
 

@@ -138,9 +138,7 @@ def test_a_teacher_who_is_also_a_parent_reads_their_own_question(world: World, c
     assert client_for(world.teacher_ash).get(reverse("contact:enquiry", args=[enquiry.code])).status_code == 404
 
 
-def test_a_carer_at_two_schools_chooses_the_school_for_a_general_question(
-    world: World, client_for
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_carer_at_two_schools_chooses_the_school_for_a_general_question(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
     from homelearning.people import services as people_services
 
     people_services.carer_link(

@@ -75,3 +75,31 @@ def test_another_schools_calendar_does_not_count(autumn, world):
 def test_calendar_queries_do_not_grow_with_the_range(autumn, django_assert_num_queries):
     with django_assert_num_queries(2):
         next_school_days(autumn, datetime.date(2026, 9, 1), 100)
+
+
+def test_next_school_days_can_fall_back_to_weekdays_where_no_term_is_entered(autumn):
+    # After the spring term nothing is entered: strictly, fewer days than asked; for a deadline, weekdays.
+    # Wednesday 24 and Thursday 25 March 2027 are the last school days entered (26th is Good Friday).
+    near_the_end = datetime.date(2027, 3, 24)
+    assert next_school_days(autumn, near_the_end, 3) == [datetime.date(2027, 3, 24), datetime.date(2027, 3, 25)]
+    assert next_school_days(autumn, near_the_end, 3, weekdays_without_terms=True) == [
+        datetime.date(2027, 3, 24),
+        datetime.date(2027, 3, 25),
+        datetime.date(2027, 3, 26),
+    ]
+
+
+def test_the_loaded_calendar_counts_school_days_within_its_range(autumn):
+    from homelearning.core.calendar import SchoolCalendar
+
+    calendar = SchoolCalendar.load(autumn, datetime.date(2026, 11, 26), datetime.date(2026, 12, 31))
+    # Thursday 26, Friday 27, (weekend), Monday 30 is INSET, Tuesday 1 December.
+    assert calendar.school_days_from(datetime.date(2026, 11, 26), 3, end=datetime.date(2026, 12, 31)) == [
+        datetime.date(2026, 11, 26),
+        datetime.date(2026, 11, 27),
+        datetime.date(2026, 12, 1),
+    ]
+    assert calendar.school_days_from(datetime.date(2026, 12, 17), 5, end=datetime.date(2026, 12, 31)) == [
+        datetime.date(2026, 12, 17),
+        datetime.date(2026, 12, 18),
+    ]
