@@ -17,7 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files.storage import Storage
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 
@@ -159,6 +159,8 @@ class Redactor:
     allowed_users: set[int] = field(default_factory=set)
     staff_users: set[int] = field(default_factory=set)
     pattern: re.Pattern[str] | None = None
+    # Models whose text needs a query (found once per export; see related_label).
+    needs_queries: set[type[models.Model]] = field(default_factory=set)
 
     @classmethod
     def build(cls, *, enabled: bool, school_id: int, pupils: Iterable[Pupil], carers: Iterable[Carer]) -> Redactor:
@@ -192,14 +194,40 @@ class Redactor:
 
     def related(self, obj: models.Model) -> str:
         if not self.enabled:
-            return str(obj)
+            return related_label(obj, self.needs_queries)
         if isinstance(obj, Pupil) and obj.pk not in self.allowed_pupils:
             return "[another pupil]"
         if isinstance(obj, Carer) and obj.pk not in self.allowed_carers:
             return "[another parent or carer]"
         if isinstance(obj, User) and obj.pk not in self.allowed_users and obj.pk not in self.staff_users:
             return "[another person]"
-        return self.text(str(obj))
+        return self.text(related_label(obj, self.needs_queries))
+
+
+class _QueryNeeded(Exception):
+    pass
+
+
+def _refuse_queries(*args: Any) -> Any:
+    raise _QueryNeeded
+
+
+def related_label(obj: models.Model, needs_queries: set[type[models.Model]]) -> str:
+    """How a record names another it refers to: its own text when that needs no query, else its kind and code.
+
+    Many models' `str()` follows keys of their own (a live session names its class), which would cost a
+    query or two for every row exported. The text is tried once per model with queries refused; a model
+    whose text needs one is remembered in `needs_queries` and its records are named like "Live session
+    4Fq…" from then on, which their own section of the export lists in full.
+    """
+    model = type(obj)
+    if model not in needs_queries:
+        try:
+            with connection.execute_wrapper(_refuse_queries):
+                return str(obj)
+        except _QueryNeeded:
+            needs_queries.add(model)
+    return f"{str(obj._meta.verbose_name).capitalize()} {getattr(obj, 'code', None) or obj.pk}"
 
 
 # --- Serialising ------------------------------------------------------------------

@@ -330,3 +330,50 @@ def test_the_morning_digest_of_requests_due(world: World, settings) -> None:  # 
     services.sar_export(sar=old, by=world.office, allowed=True).close()
     services.sar_complete(sar=old, by=world.office)
     assert tasks.sar_deadline_digest.call() == 0
+
+
+def test_the_export_names_related_records_without_a_query_each(world: World) -> None:
+    """An invitation names its session, whose own text names its class: that must not cost a query a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from homelearning.live.models import Invitation, LiveSession
+    from homelearning.privacy.export import build_export
+
+    every_record(world)
+    teacher, ta = world.staff(world.teacher), world.staff(world.ta)
+
+    def invite_amy(n: int) -> None:
+        for i in range(n):
+            session = LiveSession.objects.create(
+                school=world.school,
+                school_class=world.oak,
+                kind=LiveSession.Kind.STORY_TIME,
+                title=f"Story time {i}",
+                starts_at=timezone.now() + datetime.timedelta(days=i + 1),
+                minutes=30,
+                host=teacher,
+                monitor=ta,
+            )
+            Invitation.objects.create(session=session, pupil=world.amy, carer=None)
+
+    def count() -> tuple[int, dict]:  # type: ignore[type-arg]
+        with CaptureQueriesContext(connection) as captured:
+            export = build_export(
+                school_id=world.school.pk, pupil=world.amy, carer=None, include_safeguarding=True, redact=False
+            )
+        return len(captured), export
+
+    invite_amy(2)
+    few, _ = count()
+    invite_amy(12)
+    many, export = count()
+    assert few == many
+    invitations = next(s for s in export.sections if s.label == "live.invitation").records
+    assert len(invitations) == 15
+    # Named by kind and code where the text would need a query; the session's own section lists it.
+    sessions = {r["session"] for r in invitations}
+    assert all(name.startswith("Live session ") for name in sessions) and len(sessions) == 15
+    # A related record whose text needs no query keeps its text (the pupil's name).
+    assert {r["pupil"] for r in invitations} == {str(world.amy)}
