@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from homelearning.core.models import OutboundEmail
@@ -194,36 +195,47 @@ def _remove_work(ids: list[int]) -> None:
     transaction.on_commit(remove_files)
 
 
-def anonymise_pupil(pupil_id: int, school: School) -> None:
-    Pupil.objects.filter(pk=pupil_id, school=school).update(
+def anonymise_pupils(pupil_ids: list[int], school: School) -> None:
+    """Empty the leavers' names and identifiers, in two queries however many leave."""
+    if not pupil_ids:
+        return
+    Pupil.objects.filter(pk__in=pupil_ids, school=school).update(
         legal_first_name="Former",
         preferred_first_name="",
         surname="pupil",
         upn=None,
         mis_id="",
     )
-    Anonymised.objects.create(school=school, pupil_id=pupil_id)
+    Anonymised.objects.bulk_create(Anonymised(school=school, pupil_id=pk) for pk in pupil_ids)
 
 
-def anonymise_carer(carer_id: int, school: School) -> None:
-    carer = Carer.objects.get(pk=carer_id, school=school)
-    user_id = carer.user_id
-    Carer.objects.filter(pk=carer_id).update(
+def anonymise_carers(carer_ids: list[int], school: School) -> None:
+    """Empty the carers' details, and empty and close each login that is no one else's: a constant
+    number of queries however many carers leave."""
+    if not carer_ids:
+        return
+    user_ids = set(
+        Carer.objects.filter(pk__in=carer_ids, school=school, user__isnull=False).values_list("user_id", flat=True)
+    )
+    Carer.objects.filter(pk__in=carer_ids, school=school).update(
         title="", first_name="Former", surname="carer", email="", phone="", mis_id="", user=None
     )
-    Anonymised.objects.create(school=school, carer_id=carer_id)
-    if user_id is None:
+    Anonymised.objects.bulk_create(Anonymised(school=school, carer_id=pk) for pk in carer_ids)
+    # A login still someone's (a carer at another school, or staff) stays as it is.
+    user_ids -= set(Carer.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    user_ids -= set(Staff.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    if not user_ids:
         return
-    if Carer.objects.filter(user_id=user_id).exists() or Staff.objects.filter(user_id=user_id).exists():
-        return  # The login is still someone's: a carer at another school, or staff.
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    EmailAddress.objects.filter(user_id=user_id).delete()
-    Authenticator.objects.filter(user_id=user_id).delete()
+    EmailAddress.objects.filter(user_id__in=user_ids).delete()
+    Authenticator.objects.filter(user_id__in=user_ids).delete()
     # The audit log keeps a PROTECT key to the login, so the row stays, emptied and unable to sign in.
-    User.objects.filter(pk=user_id).update(
-        email=f"anonymised-{user_id}@invalid.invalid", is_active=False, password=make_password(None)
+    User.objects.filter(pk__in=user_ids).update(
+        email=Concat(Value("anonymised-"), Cast("pk", models.CharField()), Value("@invalid.invalid")),
+        is_active=False,
+        password=make_password(None),
     )
 
 
@@ -275,8 +287,6 @@ def carry_out(school: School, plans: dict[str, Plan], previous: RetentionRun | N
     Invitation.objects.filter(session__school=school, pk__in=done[RecordType.LIVE_REGISTERS].ids).delete()
     CallRequest.objects.filter(school=school, pk__in=done[RecordType.CALL_LOGS].ids).delete()
     OutboundEmail.objects.filter(school=school, pk__in=done[RecordType.EMAILS].ids).delete()
-    for pk in done[RecordType.PUPIL_LEAVERS].ids:
-        anonymise_pupil(pk, school)
-    for pk in done[RecordType.CARER_LEAVERS].ids:
-        anonymise_carer(pk, school)
+    anonymise_pupils(done[RecordType.PUPIL_LEAVERS].ids, school)
+    anonymise_carers(done[RecordType.CARER_LEAVERS].ids, school)
     return done

@@ -235,3 +235,64 @@ def test_a_leaver_named_only_in_a_filtering_alert_keeps_their_name(world: World)
     services.retention_dry_run(school=world.school, by=world.head, today=TODAY)
     services.retention_pass(school=world.school, by=world.head, today=TODAY)
     assert Pupil.objects.get(pk=world.amy.pk).surname == "Parker"
+
+
+def _leavers(world: World, n: int, tag: str) -> list[Pupil]:
+    from homelearning.people import services as people_services
+
+    pupils = []
+    for i in range(n):
+        pupil = people_services.pupil_create(
+            school_class=world.ash,
+            legal_first_name=f"Leaver{tag}{i}",
+            surname="Gone",
+            date_of_birth=datetime.date(2012, 1, 1),
+            upn=None,
+        )
+        people_services.carer_link(
+            pupil=pupil,
+            first_name="Carer",
+            surname=f"Gone{tag}{i}",
+            email=f"gone{tag}{i}@example.com",
+            relationship="mother",
+            is_primary=True,
+        )
+        pupils.append(pupil)
+    Pupil.objects.filter(pk__in=[p.pk for p in pupils]).update(left_on=datetime.date(2019, 7, 20))
+    return pupils
+
+
+def _pass_queries(world: World) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.retention_dry_run(school=world.school, by=world.head, today=TODAY)
+    with CaptureQueriesContext(connection) as captured:
+        services.retention_pass(school=world.school, by=world.head, today=TODAY)
+    return len(captured)
+
+
+def test_the_pass_anonymises_any_number_of_leavers_in_the_same_queries(world: World) -> None:
+    few = _leavers(world, 2, "a")
+    first = _pass_queries(world)
+    many = _leavers(world, 9, "b")
+    # One of them is also a member of staff at the school now: that login must stay as it is.
+    staff_login = User.objects.get(email="goneb0@example.com")
+    from homelearning.people.models import Staff
+
+    Staff.objects.create(school=world.school, user=staff_login, first_name="Carer", surname="Goneb0")
+    second = _pass_queries(world)
+    assert first == second
+    for pupil in [*few, *many]:
+        pupil.refresh_from_db()
+        assert (pupil.legal_first_name, pupil.surname, pupil.upn) == ("Former", "pupil", None)
+    gone = Carer.objects.filter(pupil_links__pupil__in=[*few, *many])
+    assert gone.count() == 11 and set(gone.values_list("first_name", "email", "user")) == {("Former", "", None)}
+    assert Anonymised.objects.filter(pupil__in=[*few, *many]).count() == 11
+    assert Anonymised.objects.filter(carer__in=gone).count() == 11
+    closed = User.objects.filter(email__startswith="anonymised-")
+    assert closed.count() == 10 and not closed.filter(is_active=True).exists()
+    assert {u.email for u in closed} == {f"anonymised-{u.pk}@invalid.invalid" for u in closed}
+    assert not any(u.has_usable_password() for u in closed)
+    staff_login.refresh_from_db()
+    assert staff_login.email == "goneb0@example.com" and staff_login.is_active  # still staff: kept
