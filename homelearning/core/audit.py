@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,14 +25,14 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit(
+def _event(
     *,
     action: str,
     actor: User | None,
     school: School | None,
-    target: models.Model | None = None,
-    request: HttpRequest | None = None,
-    details: dict[str, Any] | None = None,
+    target: models.Model | None,
+    request: HttpRequest | None,
+    details: dict[str, Any] | None,
 ) -> AuditEvent:
     target_type = target_code = target_label = ""
     if target is not None:
@@ -43,7 +44,7 @@ def audit(
         actor_label = actor.email
     else:
         actor = None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         school=school,
         actor=actor,
         actor_label=actor_label,
@@ -53,4 +54,32 @@ def audit(
         target_label=target_label,
         ip=client_ip(request) if request is not None else None,
         details=details or {},
+    )
+
+
+def audit(
+    *,
+    action: str,
+    actor: User | None,
+    school: School | None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = _event(action=action, actor=actor, school=school, target=target, request=request, details=details)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_many(
+    *,
+    action: str,
+    actor: User | None,
+    school: School | None,
+    targets: Sequence[tuple[models.Model, dict[str, Any] | None]],
+    request: HttpRequest | None = None,
+) -> list[AuditEvent]:
+    """One entry per target, exactly as `audit` writes each, in one INSERT."""
+    return AuditEvent.objects.bulk_create(
+        [_event(action=action, actor=actor, school=school, target=t, request=request, details=d) for t, d in targets]
     )

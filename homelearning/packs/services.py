@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -12,14 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 
 from homelearning.core import clock
-from homelearning.core.audit import audit
-from homelearning.core.calendar import next_school_days, school_days_between
+from homelearning.core.audit import audit, audit_many
+from homelearning.core.calendar import SchoolCalendar, next_school_days, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.mail import email_queue
 from homelearning.journal.models import CallRequest
 from homelearning.journal.services import CALL_OUTCOMES, call_log, call_request, work_submit
 from homelearning.learning.models import Activity, PlanTemplate, Resource
-from homelearning.learning.selectors import pupil_days
+from homelearning.learning.selectors import PupilDay, pupil_days
 from homelearning.packs import deadlines
 from homelearning.packs.models import Pack, PackBatch, PackSettings, pack_storage
 from homelearning.packs.pdf import PackContent, PackDay, WorksheetError, merge, render_pack, worksheets_of
@@ -55,6 +56,55 @@ class NoPlan(ServiceError):
 def settings_for(school: School) -> PackSettings:
     found, _ = PackSettings.objects.get_or_create(school=school)
     return found
+
+
+@dataclass
+class PrintContext:
+    """What printing packs for one school needs, loaded once however many packs are printed: the pack
+    settings, the calendar over every pack's days and return dates, the children's remote days, and each
+    day's learning for all the children together (four queries a day, not a child)."""
+
+    settings: PackSettings
+    calendar: SchoolCalendar
+    horizon: datetime.date
+    remote: dict[int, set[datetime.date]]
+    pupils: list[Pupil]
+    _days: dict[datetime.date, dict[int, PupilDay]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, school: School, packs: Sequence[Pack]) -> PrintContext:
+        pack_settings = settings_for(school)
+        first = min(p.first_day for p in packs)
+        last = max(p.last_day for p in packs)
+        horizon = last + datetime.timedelta(days=pack_settings.return_after_days + 366)
+        pupils = list({p.pupil_id: p.pupil for p in packs}.values())
+        return cls(
+            settings=pack_settings,
+            calendar=SchoolCalendar.load(school, first, horizon),
+            horizon=horizon,
+            remote=remote_days(school=school, start=first, end=last, pupil_ids=[p.pk for p in pupils]),
+            pupils=pupils,
+        )
+
+    def pupil_day(self, pupil: Pupil, day: datetime.date) -> PupilDay:
+        if day not in self._days:
+            self._days[day] = {found.pupil.pk: found for found in pupil_days(self.pupils, day)}
+        return self._days[day][pupil.pk]
+
+    def school_days(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+        return [d for d in days if self.calendar.is_school_day(d)]
+
+    def return_date(self, pack: Pack) -> datetime.date:
+        """As `deadlines.return_date`, on the loaded calendar."""
+        after = datetime.timedelta(days=self.settings.return_after_days)
+        earliest = max(pack.first_day + after, pack.last_day + datetime.timedelta(days=1))
+        found = self.calendar.school_days_from(earliest, 1, end=self.horizon)
+        if found:
+            return found[0]
+        return deadlines.return_date(
+            school=pack.school, first_day=pack.first_day, last_day=pack.last_day, after_days=after.days
+        )
 
 
 @transaction.atomic
@@ -201,23 +251,27 @@ def _template_activities(template: PlanTemplate) -> list[Activity]:
     )
 
 
-def pack_days(pack: Pack) -> list[datetime.date]:
+def pack_days(pack: Pack, context: PrintContext | None = None) -> list[datetime.date]:
     """The days the pack prints: the child's remote days in its range (its school days if none are left)."""
-    school_days = school_days_between(pack.school, pack.first_day, pack.last_day) or [pack.first_day]
-    marked = remote_days(school=pack.school, start=pack.first_day, end=pack.last_day, pupil_ids=[pack.pupil_id])
-    remote = [d for d in school_days if d in marked.get(pack.pupil_id, set())]
+    context = context or PrintContext.load(pack.school, [pack])
+    school_days = context.school_days(pack.first_day, pack.last_day) or [pack.first_day]
+    marked = context.remote.get(pack.pupil_id, set())
+    remote = [d for d in school_days if d in marked]
     return remote or school_days
 
 
-def pack_content(pack: Pack, *, template: PlanTemplate | None = None) -> PackContent:
+def pack_content(
+    pack: Pack, *, template: PlanTemplate | None = None, context: PrintContext | None = None
+) -> PackContent:
     """The child's own learning (bespoke changes applied) for each day; a template only where no plan exists."""
     pupil = pack.pupil
-    dates = pack_days(pack)
+    context = context or PrintContext.load(pack.school, [pack])
+    dates = pack_days(pack, context)
     days: list[PackDay] = []
     missing: list[datetime.date] = []
     standing_in: list[Activity] | None = None
     for day in dates:
-        found = pupil_days([pupil], day)[0]
+        found = context.pupil_day(pupil, day)
         if found.plan is not None:
             days.append(PackDay(date=day, activities=found.activities))
         elif template is not None:
@@ -243,11 +297,7 @@ def _load(pack: Pack) -> Pack:
     return Pack.objects.select_related("pupil__school_class__year_group", "pupil__school", "school").get(pk=pack.pk)
 
 
-def pack_compile(
-    *, pack: Pack, by: Staff, note: str | None = None, template: PlanTemplate | None = None, audited: bool = True
-) -> Pack:
-    """Print the pack from the child's plan and keep the PDF. Printing again (before it is ready) replaces it."""
-    pack = _load(pack)
+def _check_compilable(pack: Pack, template: PlanTemplate | None, note: str | None) -> None:
     if pack.status not in Pack.NOT_READY_STATUSES:
         raise InvalidTransition(
             f"This pack is already {pack.get_status_display().lower()}; it cannot be printed again."
@@ -259,19 +309,30 @@ def pack_compile(
         if len(note) > 1000:
             raise ServiceError("The note must be at most 1000 characters.")
         pack.note = note
-    pack.return_by = deadlines.return_date(
-        school=pack.school,
-        first_day=pack.first_day,
-        last_day=pack.last_day,
-        after_days=settings_for(pack.school).return_after_days,
-    )
-    content = pack_content(pack, template=template)
+
+
+def _print(pack: Pack, *, template: PlanTemplate | None, context: PrintContext) -> tuple[str, int]:
+    """Render the pack's PDF and store it (no database write): the stored name and the page count."""
+    pack.return_by = context.return_date(pack)
+    content = pack_content(pack, template=template, context=context)
     try:
         data, pages = render_pack(content)
     except WorksheetError as exc:
         raise ServiceError(str(exc)) from exc
+    name = pack_storage().save(
+        f"packs/{pack.school_id}/{pack.code}-{clock.now():%Y%m%d%H%M%S%f}.pdf", ContentFile(data)
+    )
+    return name, pages
+
+
+def pack_compile(
+    *, pack: Pack, by: Staff, note: str | None = None, template: PlanTemplate | None = None, audited: bool = True
+) -> Pack:
+    """Print the pack from the child's plan and keep the PDF. Printing again (before it is ready) replaces it."""
+    pack = _load(pack)
+    _check_compilable(pack, template, note)
+    name, pages = _print(pack, template=template, context=PrintContext.load(pack.school, [pack]))
     storage = pack_storage()
-    name = storage.save(f"packs/{pack.school_id}/{pack.code}-{clock.now():%Y%m%d%H%M%S%f}.pdf", ContentFile(data))
     old = pack.pdf.name
     try:
         with transaction.atomic():
@@ -494,22 +555,64 @@ def batch_start(*, school_class: SchoolClass, by: Staff, note: str = "") -> Pack
 
 
 def batch_run(*, batch: PackBatch) -> PackBatch:
-    """Print each waiting pack (each keeps its own PDF), then join them into one file for the printer."""
+    """Print each waiting pack (each keeps its own PDF), then join them into one file for the printer.
+
+    A constant number of queries however big the class (plus four for each day the packs cover): the
+    settings, calendar and learning are loaded once (PrintContext), and the printed packs are recorded
+    together in one transaction.
+    """
     if batch.status != PackBatch.Status.QUEUED:
         return batch
     packs = list(
         Pack.objects.filter(_waiting(batch.school_class))
-        .select_related("pupil")
+        .select_related("pupil__school_class__year_group", "pupil__school", "school")
         .order_by("pupil__surname", "pupil__legal_first_name")
     )
-    printed: list[Pack] = []
+    by = batch.requested_by
+    note = batch.note or None
+    storage = pack_storage()
+    prepared: list[Pack] = []
     problems: list[dict[str, str]] = []
+    context = PrintContext.load(batch.school, packs) if packs else None
+    now = clock.now()
     for pack in packs:
+        assert context is not None  # noqa: S101 - there are packs
         try:
-            printed.append(pack_compile(pack=pack, by=batch.requested_by, note=batch.note or None))
+            _check_compilable(pack, None, note)
+            name, pages = _print(pack, template=None, context=context)
         except ServiceError as exc:
             problems.append({"pack": pack.code, "child": pack.pupil.full_name, "problem": str(exc)})
-    storage = pack_storage()
+            continue
+        pack.status, pack.compiled_by, pack.compiled_at = Pack.Status.COMPILED, by, now
+        pack.pdf, pack.pages, pack.from_template = name, pages, ""
+        prepared.append(pack)
+    try:
+        with transaction.atomic():
+            # Still waiting now? A pack printed or cancelled meanwhile keeps what happened to it.
+            still = set(
+                Pack.objects.select_for_update()
+                .filter(pk__in=[p.pk for p in prepared], status=Pack.Status.REQUESTED)
+                .values_list("pk", flat=True)
+            )
+            printed = [p for p in prepared if p.pk in still]
+            Pack.objects.bulk_update(
+                printed, ["status", "compiled_by", "compiled_at", "pdf", "pages", "note", "return_by", "from_template"]
+            )
+            audit_many(
+                action="packs.compile",
+                actor=by.user,
+                school=batch.school,
+                targets=[(p, {"pages": p.pages, "template": ""}) for p in printed],
+            )
+    except Exception:
+        for pack in prepared:
+            storage.delete(str(pack.pdf.name))
+        raise
+    for pack in prepared:
+        if pack.pk in still:
+            continue
+        storage.delete(str(pack.pdf.name))
+        problems.append({"pack": pack.code, "child": pack.pupil.full_name, "problem": "Moved on while printing."})
     files = []
     # Joining holds every page's objects in memory: files of at most PACKS_PER_FILE packs keep the
     # memory flat however big the class (see bench/packs.py).
@@ -533,7 +636,7 @@ def batch_run(*, batch: PackBatch) -> PackBatch:
     )
     audit(
         action="packs.batch.print",
-        actor=batch.requested_by.user,
+        actor=by.user,
         school=batch.school,
         target=batch,
         details={"printed": [p.code for p in printed], "problems": len(problems)},

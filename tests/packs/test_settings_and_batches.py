@@ -70,3 +70,44 @@ def test_only_the_class_teacher_or_a_leader_reviews(closed: World, client_for) -
     assert client_for(closed.teacher_ash).post(target, form).status_code == 302
     pack.refresh_from_db()
     assert pack.status == Pack.Status.REVIEWED
+
+
+def _class_print_queries(world: World, children: int) -> tuple[int, PackBatch]:
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from homelearning.people import services as people_services
+
+    from .builders import at_home_like_ben
+
+    for i in range(children - Pack.objects.filter(pupil__school_class=world.ash).count()):
+        pupil = people_services.pupil_create(
+            school_class=world.ash,
+            legal_first_name=f"Child{i}",
+            surname=f"Ash{children}",
+            date_of_birth=datetime.date(2019, 5, 1),
+            has_device=False,
+        )
+        requested_pack(world, at_home_like_ben(world, pupil))
+    batch = services.batch_start(school_class=world.ash, by=office(world))
+    with CaptureQueriesContext(connection) as captured:
+        batch = services.batch_run(batch=batch)
+    return len(captured), batch
+
+
+def test_a_class_print_run_costs_the_same_queries_for_two_packs_or_four(closed: World) -> None:
+    from .builders import planned_week
+
+    planned_week(closed.ash, closed.staff(closed.teacher_ash))
+    requested_pack(closed)  # Ben
+    two, first = _class_print_queries(closed, 2)  # Ben and one more
+    assert first.status == PackBatch.Status.DONE and first.pack_count == 2
+    four, second = _class_print_queries(closed, 6)  # four more join the class
+    assert second.status == PackBatch.Status.DONE and second.pack_count == 4  # the 4 still waiting
+    assert two == four
+    printed = Pack.objects.filter(pupil__school_class=closed.ash)
+    assert printed.count() == 6 and set(printed.values_list("status", flat=True)) == {Pack.Status.COMPILED}
+    assert all(p.pdf.name and p.pages > 1 and p.return_by for p in printed)
+    assert AuditEvent.objects.filter(action="packs.compile").count() == 6
