@@ -58,6 +58,54 @@ def email_queue(
     return email
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One email of a bulk send (`email_queue_many`): the same fields as `email_queue`'s."""
+
+    to: str
+    subject: str
+    body_text: str
+    kind: str
+    school: School | None = None
+    body_html: str = ""
+    from_email: str | None = None
+    reply_to: str = ""
+    attachments: Sequence[Attachment] = ()
+
+
+def email_queue_many(emails: Sequence[Outgoing]) -> list[OutboundEmail]:
+    """Store many emails and their send jobs in two INSERTs, in the caller's transaction.
+
+    One job per EMAIL_BATCH_SIZE emails: each job sends a batch over one connection (core.tasks), so
+    the jobs can run on several workers at once and every email is still sent, retried or failed alone.
+    """
+    from homelearning.core.jobs import enqueue_many
+    from homelearning.core.tasks import send_email
+
+    if not emails:
+        return []
+    with transaction.atomic():
+        stored = OutboundEmail.objects.bulk_create(
+            OutboundEmail(
+                school=e.school,
+                kind=e.kind,
+                to=e.to,
+                subject=e.subject[:250],
+                body_text=e.body_text,
+                body_html=e.body_html,
+                from_email=e.from_email or settings.DEFAULT_FROM_EMAIL,
+                reply_to=e.reply_to,
+                attachments=[
+                    {"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in e.attachments
+                ],
+            )
+            for e in emails
+        )
+        size = settings.EMAIL_BATCH_SIZE
+        enqueue_many(send_email, [({"email_id": stored[i].pk}, None) for i in range(0, len(stored), size)])
+    return stored
+
+
 def email_retry(*, email: OutboundEmail) -> OutboundEmail:
     """Queue a failed email again (the office, after fixing an address or the mail server)."""
     from homelearning.core.tasks import send_email

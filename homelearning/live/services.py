@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homelearning.core import clock
-from homelearning.core.audit import audit
-from homelearning.core.calendar import is_school_day
+from homelearning.core.audit import audit, audit_many
+from homelearning.core.calendar import SchoolCalendar
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
-from homelearning.core.mail import Attachment, email_queue
+from homelearning.core.jobs import enqueue_many
+from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queue_many
 from homelearning.live.agreement import AGREEMENT_V1
 from homelearning.live.ics import invitation_ics
 from homelearning.live.models import (
@@ -143,6 +144,18 @@ def invitation_recipient(pupil: Pupil) -> Carer | None:
     return link.carer if link is not None else None
 
 
+def invitation_recipients(pupils: list[Pupil]) -> dict[int, Carer | None]:
+    """`invitation_recipient` for many children in two queries: pupil id → carer (or None)."""
+    ids = [p.pk for p in pupils]
+    found: dict[int, Carer | None] = {pk: None for pk in ids}
+    for link in PupilCarer.objects.filter(pupil_id__in=ids, is_primary=True).select_related("carer"):
+        found[link.pupil_id] = link.carer
+    chosen = InvitationRecipient.objects.filter(pupil_id__in=ids, ended_at__isnull=True).select_related("carer")
+    for recipient in chosen.order_by("-pk"):
+        found[recipient.pupil_id] = recipient.carer
+    return found
+
+
 def _is_class_staff(staff: Staff, school_class: SchoolClass) -> bool:
     return ClassStaff.objects.filter(
         school_class=school_class,
@@ -164,6 +177,24 @@ def session_schedule(
     pupils: list[Pupil],
 ) -> LiveSession:
     """Book a live session within the policy and invite each child's primary carer."""
+    if timezone.is_naive(starts_at):
+        raise ServiceError("The start time needs a time zone.")
+    (session,) = _book(
+        by=by,
+        school_class=school_class,
+        kind=kind,
+        title=title,
+        starts=[starts_at],
+        minutes=minutes,
+        monitor=monitor,
+        pupils=pupils,
+    )
+    return session
+
+
+def _check_booking(
+    *, by: Staff, school_class: SchoolClass, kind: str, minutes: int, monitor: Staff, pupils: list[Pupil]
+) -> None:
     school = school_class.school
     if by.school_id != school.pk or not by.is_active or not _is_class_staff(by, school_class):
         raise PermissionRefused("Only a teacher or teaching assistant of the class can set up a live session.")
@@ -173,8 +204,6 @@ def session_schedule(
         raise ServiceError("The second member of staff watching the session must be a different person.")
     if monitor.school_id != school.pk or not monitor.is_active:
         raise ServiceError("The second member of staff must work at this school.")
-    if timezone.is_naive(starts_at):
-        raise ServiceError("The start time needs a time zone.")
     policy = policy_in_force(school)
     if minutes < 1:
         raise ServiceError("A session lasts at least one minute.")
@@ -186,53 +215,106 @@ def session_schedule(
         raise ServiceError(f"A live session can have at most {policy.live_max_children} children (school policy).")
     if any(p.school_class_id != school_class.pk or p.left_on is not None for p in pupils):
         raise ServiceError("Only children on roll in this class can be invited.")
-    if starts_at <= clock.now():
-        raise ServiceError("The start must be in the future.")
-    if not is_school_day(school, timezone.localdate(starts_at)):
-        raise ServiceError("The start must be on a school day.")
 
-    session = LiveSession.objects.create(
-        school=school,
-        school_class=school_class,
-        kind=kind,
-        title=title.strip() or LiveSession.Kind(kind).label,
-        starts_at=starts_at,
-        minutes=minutes,
-        host=by,
-        monitor=monitor,
-        provider=provider_for_school(school),
-    )
-    agreement = agreement_current()
-    for pupil in sorted({p.pk: p for p in pupils}.values(), key=lambda p: p.pk):
-        carer = invitation_recipient(pupil)
-        # A child denied live sessions for this period (LIV-11): the invitation is held, not sent.
-        held = active_ban(pupil=pupil, start=session.starts_at, end=session.ends_at) is not None
-        invitation = Invitation.objects.create(
-            session=session,
-            pupil=pupil,
-            carer=carer,
-            status=Invitation.Status.HELD if held else Invitation.Status.INVITED,
+
+def _book(
+    *,
+    by: Staff,
+    school_class: SchoolClass,
+    kind: str,
+    title: str,
+    starts: list[datetime.datetime],
+    minutes: int,
+    monitor: Staff,
+    pupils: list[Pupil],
+) -> list[LiveSession]:
+    """Book the sessions (school days, checked by the caller) and invite each child to each.
+
+    A constant number of queries however many weeks and children: recipients and bans are fetched once
+    for all, and sessions, invitations, emails, audit entries and time-up jobs are each one INSERT.
+    """
+    _check_booking(by=by, school_class=school_class, kind=kind, minutes=minutes, monitor=monitor, pupils=pupils)
+    if any(start <= clock.now() for start in starts):
+        raise ServiceError("The start must be in the future.")
+    school = school_class.school
+    days = [timezone.localdate(start) for start in starts]
+    calendar = SchoolCalendar.load(school, min(days), max(days))
+    if not all(calendar.is_school_day(day) for day in days):
+        raise ServiceError("The start must be on a school day.")
+    provider = provider_for_school(school)
+    sessions = LiveSession.objects.bulk_create(
+        LiveSession(
+            school=school,
+            school_class=school_class,
+            kind=kind,
+            title=title.strip() or LiveSession.Kind(kind).label,
+            starts_at=start,
+            minutes=minutes,
+            host=by,
+            monitor=monitor,
+            provider=provider,
         )
-        if not held and carer is not None and carer.email:
-            _email_invitation(invitation=invitation, agreement=agreement)
-    transaction.on_commit(lambda: _enqueue_time_up(session))
-    audit(
+        for start in starts
+    )
+    children = sorted({p.pk: p for p in pupils}.values(), key=lambda p: p.pk)
+    recipients = invitation_recipients(children)
+    bans = list(
+        LiveBan.objects.filter(
+            pupil__in=children,
+            lifted_at__isnull=True,
+            starts_at__lt=sessions[-1].ends_at,
+            ends_at__gt=sessions[0].starts_at,
+        )
+    )
+    invitations = []
+    for session in sessions:
+        for pupil in children:
+            # A child denied live sessions for this period (LIV-11): the invitation is held, not sent.
+            held = any(
+                b.pupil_id == pupil.pk and b.starts_at < session.ends_at and b.ends_at > session.starts_at for b in bans
+            )
+            invitations.append(
+                Invitation(
+                    session=session,
+                    pupil=pupil,
+                    carer=recipients[pupil.pk],
+                    status=Invitation.Status.HELD if held else Invitation.Status.INVITED,
+                )
+            )
+    Invitation.objects.bulk_create(invitations)
+    agreement = agreement_current()
+    email_queue_many(
+        [
+            _invitation_email(invitation=invitation, agreement=agreement)
+            for invitation in invitations
+            if invitation.status == Invitation.Status.INVITED
+            and invitation.carer is not None
+            and invitation.carer.email
+        ]
+    )
+    transaction.on_commit(lambda: _enqueue_time_up(*sessions))
+    audit_many(
         action="live.schedule",
         actor=by.user,
         school=school,
-        target=session,
-        details={"children": len(pupils), "minutes": minutes, "monitor": monitor.code},
+        targets=[
+            (session, {"children": len(children), "minutes": minutes, "monitor": monitor.code}) for session in sessions
+        ],
     )
-    return session
+    return sessions
 
 
-def _enqueue_time_up(session: LiveSession) -> None:
+def _enqueue_time_up(*sessions: LiveSession) -> None:
     from homelearning.live.tasks import session_time_up
 
-    session_time_up.using(run_after=session.ends_at).enqueue(session_id=session.pk)
+    enqueue_many(session_time_up, [({"session_id": s.pk}, s.ends_at) for s in sessions])
 
 
 def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> None:
+    email_queue_many([_invitation_email(invitation=invitation, agreement=agreement)])
+
+
+def _invitation_email(*, invitation: Invitation, agreement: LiveAgreement) -> Outgoing:
     session = invitation.session
     carer = invitation.carer
     assert carer is not None  # noqa: S101 - the caller has checked
@@ -254,7 +336,7 @@ def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> No
         f"The Live Remote Learning Agreement (version {agreement.version}):\n{rules}\n\n"
         f"{school_class.name} class, {session.school.name}\n"
     )
-    email_queue(
+    return Outgoing(
         to=carer.email,
         subject=f"Live session for {invitation.pupil.first_name}: {local:%A %-d %B at %H:%M}",
         body_text=body,
@@ -467,26 +549,25 @@ def session_schedule_weekly(
     if timezone.is_naive(starts_at):
         raise ServiceError("The start time needs a time zone.")
     local = timezone.localtime(starts_at)
-    sessions: list[LiveSession] = []
+    first = local.date()
+    calendar = SchoolCalendar.load(school_class.school, first, first + datetime.timedelta(weeks=weeks - 1))
+    starts = []
     for week in range(weeks):
         # Same wall-clock time each week, across changes to British Summer Time.
-        day = local.date() + datetime.timedelta(weeks=week)
-        start = timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
-        if week > 0 and not is_school_day(school_class.school, day):
+        day = first + datetime.timedelta(weeks=week)
+        if week > 0 and not calendar.is_school_day(day):
             continue
-        sessions.append(
-            session_schedule(
-                by=by,
-                school_class=school_class,
-                kind=LiveSession.Kind.STORY_TIME,
-                title=title,
-                starts_at=start,
-                minutes=minutes,
-                monitor=monitor,
-                pupils=pupils,
-            )
-        )
-    return sessions
+        starts.append(timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None))))
+    return _book(
+        by=by,
+        school_class=school_class,
+        kind=LiveSession.Kind.STORY_TIME,
+        title=title,
+        starts=starts,
+        minutes=minutes,
+        monitor=monitor,
+        pupils=pupils,
+    )
 
 
 def staff_join_url(*, session: LiveSession, by: Staff, now: datetime.datetime | None = None) -> str:
