@@ -5,18 +5,14 @@
 # that nothing else (lint, types, the suite) runs on a machine that cannot pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t packages < <(grep -v '^#' scripts/system-packages.txt | grep -v '^$')
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ] && [ -x /usr/bin/chromium ]; then
+missing=$(bash scripts/install-system-packages.sh --missing)
+if [ -z "$missing" ] && [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 if [ "$(id -u)" -eq 0 ]; then
-  echo "Installing the system packages the tests need: ${missing[*]}"
+  echo "Installing the system packages the tests need: ${missing:-chromium}"
   exec bash scripts/install-system-packages.sh
 fi
-echo "The tests need these Debian packages: ${missing[*]:-chromium}. Install them once with:" >&2
+echo "The tests need these Debian packages: ${missing:-chromium}. Install them once with:" >&2
 echo "  sudo bash scripts/install-system-packages.sh" >&2
 exit 1
