@@ -286,6 +286,11 @@ if LIVE_PROVIDER == "bigbluebutton" and not (LIVE_BBB_URL and LIVE_BBB_SECRET):
     raise ImproperlyConfigured(
         "LIVE_PROVIDER=bigbluebutton needs LIVE_BBB_URL and LIVE_BBB_SECRET (or LIVE_BBB_SECRET_FILE)."
     )
+# The checksum algorithm the BigBlueButton server accepts (its supportedChecksumAlgorithms; servers
+# before 2.5 take sha1 only).
+LIVE_BBB_CHECKSUM = env_str("LIVE_BBB_CHECKSUM", "sha256").lower()
+if LIVE_BBB_CHECKSUM not in {"sha1", "sha256", "sha384", "sha512"}:
+    raise ImproperlyConfigured(f"LIVE_BBB_CHECKSUM must be sha1, sha256, sha384 or sha512, not {LIVE_BBB_CHECKSUM!r}.")
 LIVE_PROVIDER_TIMEOUT = env_int("LIVE_PROVIDER_TIMEOUT", 5, minimum=1, maximum=60)
 # Microsoft Teams through Microsoft Graph: an app registration with OnlineMeetings.ReadWrite.All.
 LIVE_TEAMS_TENANT_ID = env_str("LIVE_TEAMS_TENANT_ID", "")

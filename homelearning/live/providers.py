@@ -100,23 +100,34 @@ BBB_SAFEGUARDS: dict[str, str] = {
 }
 
 
-def bbb_checksum(call: str, query: str, secret: str) -> str:
-    return hashlib.sha256((call + query + secret).encode()).hexdigest()
+# What a BigBlueButton server may accept (its `supportedChecksumAlgorithms`, since 2.5; older: sha1 only).
+BBB_CHECKSUM_ALGORITHMS = ("sha1", "sha256", "sha384", "sha512")
+
+
+def bbb_checksum(call: str, query: str, secret: str, algorithm: str = "sha256") -> str:
+    """BigBlueButton's checksum: the hash of the call's name, its query string and the shared secret."""
+    if algorithm not in BBB_CHECKSUM_ALGORITHMS:
+        raise ValueError(f"BigBlueButton checksums are {', '.join(BBB_CHECKSUM_ALGORITHMS)}, not {algorithm!r}.")
+    return hashlib.new(algorithm, (call + query + secret).encode()).hexdigest()
 
 
 class BigBlueButtonProvider:
-    """BigBlueButton's API: SHA-256 checksums, XML answers parsed with defusedxml."""
+    """BigBlueButton's API: checksums in the server's algorithm (SHA-256 unless set), XML answers parsed
+    with defusedxml."""
 
     name = "bigbluebutton"
 
-    def __init__(self, *, base_url: str, secret: str, timeout: float = 5.0) -> None:
+    def __init__(self, *, base_url: str, secret: str, timeout: float = 5.0, checksum: str = "sha256") -> None:
+        if checksum not in BBB_CHECKSUM_ALGORITHMS:
+            raise ValueError(f"BigBlueButton checksums are {', '.join(BBB_CHECKSUM_ALGORITHMS)}, not {checksum!r}.")
         self.base_url = base_url.rstrip("/") + "/"
         self.secret = secret
         self.timeout = timeout
+        self.checksum = checksum
 
     def url(self, call: str, params: dict[str, str]) -> str:
         query = urllib.parse.urlencode(params)
-        checksum = bbb_checksum(call, query, self.secret)
+        checksum = bbb_checksum(call, query, self.secret, self.checksum)
         sep = "&" if query else ""
         return f"{self.base_url}{call}?{query}{sep}checksum={checksum}"
 
@@ -352,6 +363,7 @@ def provider_named(name: str) -> VideoProvider:
             base_url=settings.LIVE_BBB_URL,
             secret=settings.LIVE_BBB_SECRET,
             timeout=float(settings.LIVE_PROVIDER_TIMEOUT),
+            checksum=settings.LIVE_BBB_CHECKSUM,
         )
     if name == TeamsProvider.name:
         return TeamsProvider(

@@ -120,3 +120,9 @@ def test_bigbluebutton_needs_its_address_and_secret():
     result = run_django({"DEBUG": "true", "LIVE_PROVIDER": "bigbluebutton"}, "check")
     assert result.returncode != 0
     assert "needs LIVE_BBB_URL and LIVE_BBB_SECRET" in result.stderr
+
+
+def test_an_unknown_bigbluebutton_checksum_is_named():
+    result = run_django({"DEBUG": "true", "LIVE_BBB_CHECKSUM": "md5"}, "check")
+    assert result.returncode != 0
+    assert "LIVE_BBB_CHECKSUM must be sha1, sha256, sha384 or sha512, not 'md5'" in result.stderr

@@ -23,6 +23,7 @@ ROOM = Room(meeting_id="hl-abc", name="Story time", minutes=30, max_participants
 class FakeBBB:
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     mode: str = "ok"  # ok | failed | garbage | slow | http500
+    algorithm: str = "sha256"  # the one checksum algorithm this server accepts
     running: bool = True
     url: str = ""
 
@@ -45,7 +46,7 @@ def fake() -> Iterator[FakeBBB]:
             query, _, checksum = parsed.query.rpartition("&checksum=")
             params = dict(urllib.parse.parse_qsl(query))
             state.calls.append((call, params))
-            expected = hashlib.sha256((call + query + SECRET).encode()).hexdigest()
+            expected = hashlib.new(state.algorithm, (call + query + SECRET).encode()).hexdigest()
             if state.mode == "slow":
                 time.sleep(1.5)
             if state.mode == "http500":
@@ -86,8 +87,10 @@ def fake() -> Iterator[FakeBBB]:
         server.server_close()
 
 
-def _provider(fake: FakeBBB, secret: str = SECRET, timeout: float = 5.0) -> BigBlueButtonProvider:
-    return BigBlueButtonProvider(base_url=fake.url, secret=secret, timeout=timeout)
+def _provider(
+    fake: FakeBBB, secret: str = SECRET, timeout: float = 5.0, checksum: str = "sha256"
+) -> BigBlueButtonProvider:
+    return BigBlueButtonProvider(base_url=fake.url, secret=secret, timeout=timeout, checksum=checksum)
 
 
 def test_create_sends_every_safeguard_with_a_valid_checksum(fake: FakeBBB) -> None:
@@ -224,3 +227,62 @@ def test_whole_flow_books_the_room_once_and_ends_it(  # type: ignore[no-untyped-
     with django_capture_on_commit_callbacks(execute=True):
         services.session_end(session=booked, by=world.staff(world.teacher))
     assert fake.calls[-1][0] == "end"
+
+
+# Published examples. BigBlueButton's API documentation ("API Security"): the create call below with the
+# secret 639259d4-… has the SHA-1 checksum 1fcbb0c4…. bbbserver's API guide gives one call with both its
+# SHA-1 and its SHA-256 checksum.
+DOC_QUERY = "name=Test+Meeting&meetingID=abc123&attendeePW=111222&moderatorPW=333444"
+GUIDE_QUERY = (
+    "name=Demo&meetingID=replace-with-meeting-id&attendeePW=replace-with-password&moderatorPW=replace-with-password"
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "secret", "algorithm", "expected"),
+    [
+        (DOC_QUERY, "639259d4-9dd8-4b25-bf01-95f9567eaf4b", "sha1", "1fcbb0c4fc1f039f73aa6d697d2db9ba7f803f17"),
+        (GUIDE_QUERY, "replace-with-secret", "sha1", "7030bd96ede6a7ac41da848fe3bfc562e52a5914"),
+        (
+            GUIDE_QUERY,
+            "replace-with-secret",
+            "sha256",
+            "7e5a0a48f1542462e56ca034dc83d741bff1deb5feab0cd9ef74fa6e009fe1fd",
+        ),
+    ],
+)
+def test_checksums_match_the_published_examples(query: str, secret: str, algorithm: str, expected: str) -> None:
+    from homelearning.live.providers import bbb_checksum
+
+    assert bbb_checksum("create", query, secret, algorithm) == expected
+
+
+@pytest.mark.parametrize("algorithm", ["sha1", "sha256", "sha384", "sha512"])
+def test_a_server_limited_to_one_algorithm_accepts_calls_made_with_it(fake: FakeBBB, algorithm: str) -> None:
+    fake.algorithm = algorithm
+    assert _provider(fake, checksum=algorithm).is_running(ROOM) is True
+    other = "sha1" if algorithm != "sha1" else "sha256"
+    with pytest.raises(ProviderError, match="checksumError"):
+        _provider(fake, checksum=other).is_running(ROOM)
+    (_, params), _ = fake.calls
+    assert params == {"meetingID": ROOM.meeting_id}
+
+
+def test_an_unknown_algorithm_is_refused_at_once() -> None:
+    with pytest.raises(ValueError, match="sha1, sha256, sha384, sha512"):
+        BigBlueButtonProvider(base_url="http://127.0.0.1:9/", secret=SECRET, checksum="md5")
+
+
+def test_the_setting_reaches_the_provider(settings) -> None:  # type: ignore[no-untyped-def]
+    from homelearning.live.providers import provider_named
+
+    settings.LIVE_BBB_URL, settings.LIVE_BBB_SECRET, settings.LIVE_BBB_CHECKSUM = (
+        "http://bbb.test/api/",
+        SECRET,
+        "sha512",
+    )
+    provider = provider_named("bigbluebutton")
+    assert isinstance(provider, BigBlueButtonProvider) and provider.checksum == "sha512"
+    assert provider.url("isMeetingRunning", {"meetingID": "m1"}).endswith(
+        "checksum=" + hashlib.sha512(("isMeetingRunning" + "meetingID=m1" + SECRET).encode()).hexdigest()
+    )
