@@ -18,7 +18,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault(
             "widget",
             MultipleFileInput(
-                attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic,.heif,application/pdf"}
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf"}
             ),
         )
         super().__init__(*args, **kwargs)
@@ -35,7 +35,7 @@ class SendWorkForm(forms.Form):
         label="Photos or PDFs",
         required=False,
         help_text=(
-            "Photos (JPEG, PNG or iPhone HEIC) or PDF files. Location and camera details are removed from photos."
+            "Photos (JPEG, PNG, WebP or iPhone HEIC) or PDF files. Location, camera details and any other hidden text are removed."
         ),
     )
     note = forms.CharField(

@@ -23,7 +23,7 @@ MAX_PIXELS = 60_000_000
 _PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # ISO base media "ftyp" brands of HEIF still images (iPhone photos are "heic").
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-IMAGE_FORMATS = {"JPEG", "PNG", "HEIF"}
+IMAGE_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP"}
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,18 @@ class Processed:
     height: int | None = None
 
 
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A new image made from the pixels alone: no `info` (EXIF, XMP, ICC profile, comment, text chunks)
+    comes with it, so no encoder can copy any of it into the file (Pillow's JPEG writer, for one, falls back
+    to the source image's comment)."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
 def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    # No exif=, icc_profile= or comment: the copy carries pixels only.
-    image.save(out, format="JPEG", quality=85)
+    clean = pixels_only(image)
+    assert not clean.info  # noqa: S101 - the whole point: nothing but pixels
+    clean.save(out, format="JPEG", quality=85)
     return out.getvalue()
 
 
@@ -48,7 +56,7 @@ def process_image(data: bytes) -> Processed:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in IMAGE_FORMATS:
-                    raise ServiceError("Photos must be JPEG, PNG or HEIC.")
+                    raise ServiceError("Photos must be JPEG, PNG, WebP or HEIC.")
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ServiceError("That picture is too large to open safely.")
@@ -99,6 +107,8 @@ def _is_heif(data: bytes) -> bool:
 def sniff(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n") or _is_heif(data):
         return "image"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image"
     if data.startswith(b"%PDF-"):
         return "pdf"
     return None
@@ -110,4 +120,4 @@ def process_upload(data: bytes) -> Processed:
         return process_image(data)
     if kind == "pdf":
         return check_pdf(data)
-    raise ServiceError("Only photos (JPEG, PNG or iPhone HEIC) and PDFs can be sent; this file is neither.")
+    raise ServiceError("Only photos (JPEG, PNG, WebP or iPhone HEIC) and PDFs can be sent; this file is neither.")

@@ -76,7 +76,7 @@ class ReviewForm(forms.Form):
     uploads = MultipleFileField(
         label="Photos of the returned work (optional)",
         required=False,
-        help_text="They go into the child's journal. Photos (JPEG, PNG or HEIC) or PDF files.",
+        help_text="They go into the child's journal. Photos (JPEG, PNG, WebP or HEIC) or PDF files.",
     )
     call_on = forms.DateField(label="Call the family on (optional)", required=False, widget=DateInput())
 

@@ -107,7 +107,7 @@ def test_a_bad_photo_in_the_review_changes_nothing(closed: World, client_for) ->
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Only photos (JPEG, PNG or iPhone HEIC) and PDFs can be sent" in page
+    assert "Only photos (JPEG, PNG, WebP or iPhone HEIC) and PDFs can be sent" in page
     pack.refresh_from_db()
     assert pack.status == Pack.Status.RETURNED
     assert not WorkItem.objects.exists() and not CallRequest.objects.exists()
