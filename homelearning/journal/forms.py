@@ -35,7 +35,8 @@ class SendWorkForm(forms.Form):
         label="Photos or PDFs",
         required=False,
         help_text=(
-            "Photos (JPEG, PNG, WebP or iPhone HEIC) or PDF files. Location, camera details and any other hidden text are removed."
+            "Photos (JPEG, PNG, WebP or iPhone HEIC) or PDF files. "
+            "Location, camera details and any other hidden text are removed."
         ),
     )
     note = forms.CharField(
