@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.contact.models import Enquiry
 from homelearning.contact.services import MAX_MESSAGE, MAX_REPLY
@@ -13,7 +14,7 @@ from homelearning.people.models import School
 class EnquiryForm(forms.Form):
     about = forms.ChoiceField(label="What is it about?", choices=Enquiry.About.choices, widget=forms.RadioSelect)
     child = forms.ChoiceField(label="Which child?", required=False)
-    school = forms.ChoiceField(label="Which school is it for?", required=False)
+    school = forms.ChoiceField(label=_("Which school is it for?"), required=False)
     message = forms.CharField(label="Your question", max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, schools: Sequence[School] = (), **kwargs: Any) -> None:
@@ -21,7 +22,7 @@ class EnquiryForm(forms.Form):
         self.schools = {school.code: school for school in schools}
         if len(self.schools) > 1:
             # A carer with children at two schools says which one a question not about one child is for.
-            cast(forms.ChoiceField, self.fields["school"]).choices = [("", "Choose a school")] + [
+            cast(forms.ChoiceField, self.fields["school"]).choices = [("", _("Choose a school"))] + [
                 (code, school.name) for code, school in self.schools.items()
             ]
         else:
@@ -30,7 +31,7 @@ class EnquiryForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "school" in self.fields and not data.get("child") and not data.get("school"):
-            self.add_error("school", "Choose which school the question is for.")
+            self.add_error("school", _("Choose which school the question is for."))
         return data
 
     def school_chosen(self) -> School:

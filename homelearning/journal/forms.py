@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.journal.models import FeedbackEmailChoice
 from homelearning.journal.services import CALL_OUTCOMES, MAX_COMMENT, MAX_NOTE
@@ -35,8 +36,10 @@ class SendWorkForm(forms.Form):
         label="Photos or PDFs",
         required=False,
         help_text=(
-            "Photos (JPEG, PNG, WebP or iPhone HEIC) or PDF files. "
-            "Location, camera details and any other hidden text are removed."
+            _(
+                "Photos (JPEG, PNG, WebP or iPhone HEIC) or PDF files. "
+                "Location, camera details and any other hidden text are removed."
+            )
         ),
     )
     note = forms.CharField(

@@ -8,6 +8,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
@@ -56,7 +57,7 @@ def process_image(data: bytes) -> Processed:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in IMAGE_FORMATS:
-                    raise ServiceError("Photos must be JPEG, PNG, WebP or HEIC.")
+                    raise ServiceError(gettext("Photos must be JPEG, PNG, WebP or HEIC."))
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ServiceError("That picture is too large to open safely.")
@@ -120,4 +121,6 @@ def process_upload(data: bytes) -> Processed:
         return process_image(data)
     if kind == "pdf":
         return check_pdf(data)
-    raise ServiceError("Only photos (JPEG, PNG, WebP or iPhone HEIC) and PDFs can be sent; this file is neither.")
+    raise ServiceError(
+        gettext("Only photos (JPEG, PNG, WebP or iPhone HEIC) and PDFs can be sent; this file is neither.")
+    )
