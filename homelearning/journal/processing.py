@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import warnings
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
 from homelearning.core.errors import ServiceError
+from homelearning.core.pdfgate import pdf_check_and_clean
 
 # iPhones save photos as HEIC; pillow-heif teaches Pillow to read them (they are re-encoded to JPEG here).
 register_heif_opener()
@@ -21,7 +21,6 @@ MAX_SIDE = 2000
 THUMB_SIDE = 400
 # A phone photo is 12-48 megapixels; anything far larger is a decompression bomb.
 MAX_PIXELS = 60_000_000
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # ISO base media "ftyp" brands of HEIF still images (iPhone photos are "heic").
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 IMAGE_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP"}
@@ -88,13 +87,8 @@ def process_image(data: bytes) -> Processed:
 
 
 def check_pdf(data: bytes) -> Processed:
-    if not data.startswith(b"%PDF-"):
-        raise ServiceError("That file is not a PDF.")
-    # PDF names may spell letters as #xx, so decode before looking for scripts.
-    plain = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if b"/JavaScript" in plain or b"/JS" in plain:
-        raise ServiceError("PDFs containing scripts cannot be sent. Please save or scan it again without them.")
-    return Processed(kind="pdf", content=data)
+    """Through the one PDF gate (core.pdfgate): refused if it could act by itself, kept without metadata."""
+    return Processed(kind="pdf", content=pdf_check_and_clean(data))
 
 
 def _is_heif(data: bytes) -> bool:

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from homelearning.contact import access as contact_access
 from homelearning.core import clock
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
+from homelearning.core.files import file_response
 from homelearning.journal import access, selectors, services
 from homelearning.journal.forms import (
     CallLogForm,
@@ -259,11 +260,9 @@ def work_file(request: HttpRequest, code: str) -> HttpResponseBase:
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
     content_type = "image/jpeg" if field is part.thumbnail else part.content_type
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    image = content_type == "image/jpeg"  # photos are always our own re-encoded JPEGs
+    suffix = ".jpg" if image else ".pdf"
+    return file_response(handle, content_type=content_type, filename=f"{part.code}{suffix}", reencoded_image=image)
 
 
 @staff_required()

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -15,6 +16,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, is_school_day, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.pdfgate import pdf_check_and_clean
 from homelearning.learning.models import (
     MAX_ACTIVITY_MINUTES,
     MIN_ACTIVITY_MINUTES,
@@ -124,7 +126,13 @@ def resource_upload(
         size=upload.size,
         created_by=by,
     )
-    resource.file.save("upload", upload, save=False)
+    if kind == Resource.Kind.WORKSHEET:
+        # The one PDF gate: a worksheet every family of the class opens may carry no script or action.
+        cleaned = pdf_check_and_clean(upload.read())
+        resource.size = len(cleaned)
+        resource.file.save("upload", ContentFile(cleaned), save=False)
+    else:
+        resource.file.save("upload", upload, save=False)
     stored = resource.file.name
     try:
         resource.save()

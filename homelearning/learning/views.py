@@ -7,7 +7,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from homelearning.core import clock
 from homelearning.core.calendar import SchoolCalendar, school_days_between
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
+from homelearning.core.files import file_response
 from homelearning.learning import selectors, services
 from homelearning.learning.access import (
     ADAPTER_ROLES,
@@ -131,10 +132,7 @@ def resource_file(request: HttpRequest, code: str) -> HttpResponseBase:
         raise Http404("The file is missing.") from None
     content_type = "application/pdf" if resource.kind == Resource.Kind.WORKSHEET else "video/mp4"
     suffix = mimetypes.guess_extension(content_type) or ""
-    response = FileResponse(handle, content_type=content_type, filename=f"{resource.code}{suffix}")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return file_response(handle, content_type=content_type, filename=f"{resource.code}{suffix}")
 
 
 # --- Plans -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
+from homelearning.core.files import file_response
 from homelearning.learning.models import PlanTemplate
 from homelearning.packs import selectors, services
 from homelearning.packs.access import (
@@ -282,13 +283,11 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     if not pack.pdf:
         raise Http404("This pack has not been printed.")
     audit(action="packs.pdf.download", actor=request.user, school=pack.school, target=pack, request=request)  # type: ignore[arg-type]
-    response = FileResponse(
+    return file_response(  # type: ignore[return-value]
         pack.pdf.open("rb"),
         content_type="application/pdf",
         filename=f"pack-{pack.pupil.first_name}-{pack.first_day:%Y-%m-%d}.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response  # type: ignore[return-value]
 
 
 @require_POST
@@ -327,13 +326,11 @@ def batch_pdf(request: HttpRequest, code: str, part: int) -> HttpResponse:
         request=request,
         details={"part": part},
     )
-    response = FileResponse(
+    return file_response(  # type: ignore[return-value]
         pack_storage().open(found.files[part - 1]["name"], "rb"),
         content_type="application/pdf",
         filename=f"packs-{found.school_class.name}-{found.created_at:%Y-%m-%d}-{part}.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response  # type: ignore[return-value]
 
 
 @staff_required(Role.HEADTEACHER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
@@ -14,6 +15,7 @@ from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, next_school_days
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.mail import email_queue
+from homelearning.core.pdfgate import pdf_check_and_clean
 from homelearning.people.models import LEADERSHIP_ROLES, Pupil, PupilCarer, Role, School, SchoolClass, Staff, YearGroup
 from homelearning.people.selectors import policy_in_force
 from homelearning.provision.models import (
@@ -332,10 +334,12 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
-def check_document(document: UploadedFile | None) -> None:
-    """A document must be a PDF or an image, and at most 5 MB (judged by its content, not its name)."""
+def check_document(document: UploadedFile | None) -> File[bytes] | None:
+    """A document must be a PDF or an image, and at most 5 MB (judged by its content, not its name).
+
+    A PDF goes through the one PDF gate (core.pdfgate): the file to keep is the one returned."""
     if document is None:
-        return
+        return None
     if document.size is None or document.size > MAX_DOCUMENT_BYTES:
         raise ServiceError("The document is too large: the limit is 5 MB.")
     document.seek(0)
@@ -343,6 +347,10 @@ def check_document(document: UploadedFile | None) -> None:
     document.seek(0)
     if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
         raise ServiceError("The document must be a PDF, PNG or JPEG file.")
+    if head.startswith(b"%PDF-"):
+        cleaned = pdf_check_and_clean(document.read())
+        return ContentFile(cleaned, name=document.name or "document.pdf")
+    return document
 
 
 def latest_end_allowed(*, school: School, start: datetime.date, weeks: int) -> datetime.date | None:
@@ -452,13 +460,13 @@ def risk_assessment_record(
         raise ServiceError("The assessment date cannot be in the future.")
     if not findings.strip() or not assessed_by.strip():
         raise ServiceError("Say who assessed the risks and what they found.")
-    check_document(document)
+    kept = check_document(document)
     assessment = RiskAssessment.objects.create(
         case=case,
         assessed_on=assessed_on,
         assessed_by=assessed_by.strip(),
         findings=findings,
-        document=document or "",
+        document=kept or "",
         recorded_by=by,
     )
     audit(action="case.risk_assessment", actor=by.user, school=case.school, target=case)
@@ -481,13 +489,13 @@ def medical_advice_record(
         raise ServiceError("The date of the advice cannot be in the future.")
     if not summary.strip() or not advised_by.strip():
         raise ServiceError("Say who gave the advice and summarise it.")
-    check_document(document)
+    kept = check_document(document)
     advice = MedicalAdvice.objects.create(
         case=case,
         advised_by=advised_by.strip(),
         advised_on=advised_on,
         summary=summary,
-        document=document or "",
+        document=kept or "",
         recorded_by=by,
     )
     audit(action="case.medical_advice", actor=by.user, school=case.school, target=case)

@@ -10,9 +10,10 @@ from PIL import Image
 from homelearning.journal import services
 from homelearning.journal.models import WorkItem
 from homelearning.people.models import Pupil, User
+from tests.pdfs import HOSTILE, plain_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PDF_WITH_JS = b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF\n"
+PDF = plain_pdf()
+PDF_WITH_JS = HOSTILE["javascript open action"]
 
 
 def jpeg_with_gps(size: tuple[int, int] = (3000, 1500)) -> bytes:

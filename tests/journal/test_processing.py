@@ -63,16 +63,29 @@ def test_pillow_bomb_error_is_turned_into_a_message(monkeypatch: pytest.MonkeyPa
         processing.process_upload(png_bytes((100, 100)))
 
 
-def test_pdf_is_kept_as_is() -> None:
-    assert processing.process_upload(PDF).content == PDF
+def test_pdf_is_kept_without_its_metadata() -> None:
+    from pypdf import PdfReader
+
+    from tests.pdfs import PAGE_TEXT, SECRET, WITH_METADATA
+
+    for source in (PDF, WITH_METADATA):
+        kept = processing.process_upload(source).content
+        reader = PdfReader(io.BytesIO(kept))
+        assert reader.pages[0].extract_text() == PAGE_TEXT  # what the family sees is all there
+        assert reader.metadata is None and "/Metadata" not in reader.trailer["/Root"]
+        assert SECRET.encode() not in kept and b"Scanner 3000" not in kept and b"xmpmeta" not in kept
+
+
+def test_pdf_with_script_is_refused() -> None:
+    with pytest.raises(ServiceError, match="scripts"):
+        processing.process_upload(PDF_WITH_JS)
 
 
 @pytest.mark.parametrize(
-    "data",
-    [PDF_WITH_JS, b"%PDF-1.4\n<</S/JavaScript>>", b"%PDF-1.4\n<</#4A#53 (x)>>", b"%PDF-1.4\n<</#4Aava#53cript>>"],
+    "data", [b"%PDF-1.4\n<</S/JavaScript>>", b"%PDF-1.4\n<</#4A#53 (x)>>", b"%PDF-1.4\n<</#4Aava#53cript>>"]
 )
-def test_pdf_with_script_is_refused(data: bytes) -> None:
-    with pytest.raises(ServiceError, match="scripts"):
+def test_a_pdf_that_cannot_be_parsed_is_refused(data: bytes) -> None:
+    with pytest.raises(ServiceError, match="could not be read"):
         processing.process_upload(data)
 
 

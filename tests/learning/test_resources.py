@@ -12,9 +12,10 @@ from homelearning.learning import services
 from homelearning.learning.models import Resource
 from homelearning.people.models import Staff
 from tests.learning.conftest import planned_day
+from tests.pdfs import plain_pdf
 from tests.personas import World
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 

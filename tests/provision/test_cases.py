@@ -12,6 +12,7 @@ from homelearning.core.models import AuditEvent
 from homelearning.provision import services
 from homelearning.provision.models import AgreementParty, Case, RegisterMark, Review
 from homelearning.provision.selectors import remote_days
+from tests.pdfs import plain_pdf
 from tests.personas import World
 from tests.provision.builders import FRI, MON, active_case, agreed_case, assessed_case, requested_case
 
@@ -215,7 +216,7 @@ def test_documents_are_checked_by_content_and_size(world: World) -> None:
     with pytest.raises(ServiceError, match="5 MB"):
         services.risk_assessment_record(document=big, **args)  # type: ignore[arg-type]
     assert not case.risk_assessments.exists()
-    good = SimpleUploadedFile("report.pdf", b"%PDF-1.7 fine", content_type="application/pdf")
+    good = SimpleUploadedFile("report.pdf", plain_pdf(), content_type="application/pdf")
     assessment = services.risk_assessment_record(document=good, **args)  # type: ignore[arg-type]
     assert assessment.document.name.endswith(".pdf")
     assessment.document.delete(save=False)

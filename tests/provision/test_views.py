@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from homelearning.provision.models import Case, Closure, RegisterMark
+from tests.pdfs import plain_pdf
 from tests.personas import World
 from tests.provision.builders import FRI, MON, active_case, agreed_case, requested_case, whole_school_closure
 
@@ -326,7 +327,7 @@ def test_document_download_is_for_leaders_and_logged(world: World, client_for) -
         assessed_on=datetime.date(2026, 11, 27),
         assessed_by="Mr Stone",
         findings="Fine",
-        document=SimpleUploadedFile("ra.pdf", b"%PDF-1.7 test", content_type="application/pdf"),
+        document=SimpleUploadedFile("ra.pdf", plain_pdf(), content_type="application/pdf"),
     )
     try:
         url = reverse("provision:case_document", args=[case.code, "risk", assessment.pk])
