@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from homelearning.core.dates import DayField
 from homelearning.core.models import NonSchoolDay, OutboundEmail
 
 
@@ -9,8 +10,8 @@ class AuditSearchForm(forms.Form):
     actor = forms.CharField(label="Who (email contains)", required=False, max_length=254)
     action = forms.CharField(label="Action (starts with)", required=False, max_length=80)
     target = forms.CharField(label="Record (name or code)", required=False, max_length=200)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DayField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -27,11 +28,11 @@ class EmailFilterForm(forms.Form):
 
 class TermForm(forms.Form):
     name = forms.CharField(label="Name", max_length=60, help_text="For example “Spring 1”.")
-    first_day = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = DayField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = DayField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class NonSchoolDayForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="Kind", choices=NonSchoolDay.Kind.choices)
     note = forms.CharField(label="Note (optional)", required=False, max_length=200)

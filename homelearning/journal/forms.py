@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from homelearning.core.dates import DayField
 from homelearning.journal.models import FeedbackEmailChoice
 from homelearning.journal.services import CALL_OUTCOMES, MAX_COMMENT, MAX_NOTE
 from homelearning.safeguarding.models import ConcernCategory
@@ -45,9 +46,7 @@ class SendWorkForm(forms.Form):
     note = forms.CharField(
         label="A short note (optional)", required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
-    day = forms.DateField(
-        label="The day it was done (optional)", required=False, widget=forms.DateInput({"type": "date"})
-    )
+    day = DayField(label="The day it was done (optional)", required=False, widget=forms.DateInput({"type": "date"}))
     activity = forms.CharField(required=False, widget=forms.HiddenInput)
     require_content = True
 
@@ -88,7 +87,7 @@ class CallRequestForm(forms.Form):
 
 
 class StaffCallForm(CallRequestForm):
-    call_on = forms.DateField(label="Call on", required=False, widget=forms.DateInput({"type": "date"}))
+    call_on = DayField(label="Call on", required=False, widget=forms.DateInput({"type": "date"}))
 
 
 class CallLogForm(forms.Form):

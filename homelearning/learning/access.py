@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from homelearning.core.dates import day_from
 from homelearning.learning.models import Activity, Plan, PlanTemplate, Resource
 from homelearning.people.models import ClassStaff, Pupil, Role, SchoolClass
 from homelearning.people.viewer import Viewer
@@ -17,11 +18,10 @@ PLANNER_ROLES = (Role.TEACHER, Role.TEACHING_ASSISTANT, Role.HEADTEACHER, Role.S
 ADAPTER_ROLES = (Role.TEACHER, Role.INCLUSION_LEAD, Role.HEADTEACHER, Role.SENIOR_LEADER)
 
 
-def parse_day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404("No such day.") from None
+def parse_day(value: str | datetime.date) -> datetime.date:
+    """A day from a URL (already a date, through the `day` converter) or a query string: 404 outside
+    the window of dates Home Learning accepts (core.dates)."""
+    return day_from(value)
 
 
 def classes_planned_by(viewer: Viewer) -> QuerySet[SchoolClass]:

@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from django import forms
 from django.conf import settings
 
+from homelearning.core.dates import DayField
 from homelearning.core.errors import ServiceError
 from homelearning.learning.models import MAX_ACTIVITY_MINUTES, MIN_ACTIVITY_MINUTES, Resource, Subject
 from homelearning.learning.services import check_link
@@ -125,7 +126,7 @@ class ActivityForm(forms.Form):
 
 
 class CopyDayForm(forms.Form):
-    to_date = forms.DateField(label="Copy to", widget=forms.DateInput(attrs={"type": "date"}))
+    to_date = DayField(label="Copy to", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class TemplateSaveForm(forms.Form):
@@ -133,8 +134,8 @@ class TemplateSaveForm(forms.Form):
 
 
 class EntitlementRangeForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DayField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     MAX_DAYS = 400
 

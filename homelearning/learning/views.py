@@ -175,7 +175,7 @@ def class_week(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required(*PLANNER_ROLES)
 @require_POST
-def week_copy(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def week_copy(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     school_class = get_class_for_planner(viewer_of(request), code)
     date = parse_day(day)
     with refusal_as_message(request):
@@ -223,7 +223,7 @@ def _editor_context(school_class: SchoolClass, date: datetime.date, **extra: obj
 
 
 @staff_required(*PLANNER_ROLES)
-def plan_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def plan_day(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     """The day's editor. POST adds an activity; over the entitlement it asks for confirmation first."""
     school_class = get_class_for_planner(viewer_of(request), code)
     date = parse_day(day)
@@ -320,7 +320,7 @@ def _plan_or_404(school_class: SchoolClass, date: datetime.date) -> Plan:
 
 @staff_required(*PLANNER_ROLES)
 @require_POST
-def plan_copy(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def plan_copy(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     school_class = get_class_for_planner(viewer_of(request), code)
     plan = _plan_or_404(school_class, parse_day(day))
     form = CopyDayForm(request.POST)
@@ -335,7 +335,7 @@ def plan_copy(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 @staff_required(*PLANNER_ROLES)
 @require_POST
-def template_save(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def template_save(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     school_class = get_class_for_planner(viewer_of(request), code)
     plan = _plan_or_404(school_class, parse_day(day))
     form = TemplateSaveForm(request.POST)
@@ -350,7 +350,7 @@ def template_save(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 @staff_required(*PLANNER_ROLES)
 @require_POST
-def template_apply(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def template_apply(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     viewer = viewer_of(request)
     school_class = get_class_for_planner(viewer, code)
     date = parse_day(day)
@@ -365,7 +365,7 @@ def template_apply(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 
 @staff_required(*PLANNER_ROLES)
-def plan_preview(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def plan_preview(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     """The class's day exactly as a parent sees it (bespoke changes aside)."""
     school_class = get_class_for_planner(viewer_of(request), code)
     date = parse_day(day)
@@ -382,7 +382,7 @@ def plan_preview(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 
 @staff_required(*ADAPTER_ROLES)
-def pupil_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def pupil_day(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     """One pupil's day: drop, replace or add activities. POST adds (or replaces, with `replaces`)."""
     pupil = get_pupil_for_adapter(viewer_of(request), code)
     date = parse_day(day)
@@ -437,7 +437,7 @@ def pupil_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 @staff_required(*ADAPTER_ROLES)
 @require_POST
-def pupil_change(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def pupil_change(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     """Drop or restore one class activity for the pupil, or remove one of the pupil's own activities."""
     pupil = get_pupil_for_adapter(viewer_of(request), code)
     staff = _staff(request)
@@ -465,7 +465,7 @@ def pupil_change(request: HttpRequest, code: str, day: str) -> HttpResponse:
 
 
 @parent_required
-def child_day(request: HttpRequest, code: str, day: str) -> HttpResponse:
+def child_day(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     pupil = get_pupil_for_parent(viewer_of(request), code)
     date = parse_day(day)
     previous_day, next_day = selectors.neighbour_days(pupil.school, date)

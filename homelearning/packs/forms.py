@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from homelearning.core.dates import DayField
 from homelearning.journal.forms import MultipleFileField
 from homelearning.journal.services import CALL_OUTCOMES
 from homelearning.learning.models import PlanTemplate
@@ -33,7 +34,7 @@ class RequestForm(forms.Form):
     collector = forms.CharField(
         label="Who will collect the pack", max_length=200, required=False, help_text="For example: Mum (Pat Parker)."
     )
-    first_day = forms.DateField(
+    first_day = DayField(
         label="First day the pack covers",
         required=False,
         widget=DateInput(),
@@ -78,7 +79,7 @@ class ReviewForm(forms.Form):
         required=False,
         help_text="They go into the child's journal. Photos (JPEG, PNG, WebP or HEIC) or PDF files.",
     )
-    call_on = forms.DateField(label="Call the family on (optional)", required=False, widget=DateInput())
+    call_on = DayField(label="Call the family on (optional)", required=False, widget=DateInput())
 
 
 class CallForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from homelearning.core import clock
+from homelearning.core.dates import DayField
 from homelearning.privacy.models import RecordType
 from homelearning.privacy.schedule import SPECS
 from homelearning.privacy.services import DEVICE_POINTS
@@ -15,7 +16,7 @@ class SubjectAccessForm(forms.Form):
         widget=forms.Select,
     )
     requested_by = forms.CharField(label="Who asked", max_length=200, help_text="Name, and how they are related.")
-    received_on = forms.DateField(
+    received_on = DayField(
         label="Date the request was received",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The one-month deadline runs from this date.",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from homelearning.core.dates import DayField
 from homelearning.people.models import Pupil, School, SchoolClass, YearGroup
 from homelearning.provision.models import AbsenceCode, AgreementParty, Case, Closure, Review
 from homelearning.provision.services import MAX_DOCUMENT_BYTES
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
 
 
 def _date(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    return DayField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
 
 class ClosureForm(forms.Form):

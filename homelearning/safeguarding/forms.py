@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from homelearning.core import clock
+from homelearning.core.dates import DayField
 from homelearning.people.models import Pupil
 from homelearning.safeguarding.models import ConcernCategory, ConcernEntry, Contact, FilterAlert, VulnerabilityReason
 
@@ -178,7 +179,7 @@ class VulnerableForm(forms.Form):
         empty_label="Choose…",
         error_messages={"required": "Choose the reason."},
     )
-    started_on = forms.DateField(label="From", widget=DAY, error_messages={"required": "Give the start date."})
+    started_on = DayField(label="From", widget=DAY, error_messages={"required": "Give the start date."})
     note = forms.CharField(label="Note", required=False, max_length=200)
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
@@ -188,7 +189,7 @@ class VulnerableForm(forms.Form):
 
 
 class EndVulnerableForm(forms.Form):
-    ended_on = forms.DateField(label="Ended on", widget=DAY, error_messages={"required": "Give the end date."})
+    ended_on = DayField(label="Ended on", widget=DAY, error_messages={"required": "Give the end date."})
 
 
 class ContactForm(forms.Form):
@@ -343,8 +344,8 @@ class SettingsForm(forms.Form):
 
 
 class AcknowledgementReportForm(forms.Form):
-    start = forms.DateField(label="From", widget=DAY, error_messages={"required": "Give the first day."})
-    end = forms.DateField(label="To", widget=DAY, error_messages={"required": "Give the last day."})
+    start = DayField(label="From", widget=DAY, error_messages={"required": "Give the first day."})
+    end = DayField(label="To", widget=DAY, error_messages={"required": "Give the last day."})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

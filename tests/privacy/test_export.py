@@ -235,7 +235,10 @@ def test_starting_a_request_through_the_form(world: World, client_for) -> None: 
 )
 def test_bad_requests_are_refused_clearly(world: World, client_for, subject: str, message: bytes) -> None:  # type: ignore[no-untyped-def]
     value = {"outsider": f"pupil:{world.outsider_pupil.code}", "nonsense": "x", "future": f"pupil:{world.amy.code}"}
-    received = "2999-01-01" if subject == "future" else "2026-11-02"
+    from homelearning.core import clock
+
+    soon = clock.today() + datetime.timedelta(days=30)  # inside every form's window, but still the future
+    received = soon.isoformat() if subject == "future" else "2026-11-02"
     response = client_for(world.head).post(
         reverse("privacy:sar_list"), {"subject": value[subject], "requested_by": "Someone", "received_on": received}
     )
