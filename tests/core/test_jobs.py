@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +35,8 @@ def test_the_rows_match_the_backends_own_enqueue(db) -> None:  # type: ignore[no
     assert enqueue_many(send_email, []) == 0
 
 
-def test_bulk_emails_get_one_job_a_batch_and_are_all_sent(db, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when done
+def test_bulk_emails_get_one_job_a_batch_and_are_all_sent(settings) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BATCH_SIZE = 4
     stored = email_queue_many(
         [
