@@ -14,11 +14,11 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from homelearning.core.mail import email_queue
 from homelearning.core.models import OutboundEmail
 from homelearning.core.recovery import tasks_recover
 from homelearning.core.tasks import emails_claim
-from tests.personas import World, build_world
+from tests.personas import build_world
+from tests.production.test_faults import queue
 from tests.smtp import Inbox, _free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,19 +57,6 @@ def inbox_for(settings) -> Iterator[CountingInbox]:  # type: ignore[no-untyped-d
 
 def run_worker() -> None:
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-
-def queue(world: World, n: int) -> list[OutboundEmail]:
-    return [
-        email_queue(
-            to=f"carer{i}@example.com",
-            subject="Snow day: school is closed",
-            body_text="Learning is on Home Learning.",
-            kind="test.snowday",
-            school=world.school,
-        )
-        for i in range(n)
-    ]
 
 
 def codes_received(inbox: Inbox) -> list[str]:
