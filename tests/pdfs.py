@@ -114,6 +114,17 @@ HOSTILE: dict[str, bytes] = {
         },
         compressed=(1, 10),
     ),
+    "file attachment annotation": pdf_file(
+        page=b"/Annots [10 0 R]",
+        extra={
+            10: b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 10 10] /FS 11 0 R >>",
+            11: b"<< /Type /Filespec /F (notes.txt) >>",
+        },
+        compressed=(1, 3, 10, 11),
+    ),
+    "lone embedded file stream": pdf_file(
+        extra={10: b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream"},
+    ),
     "xfa form": pdf_file(
         catalog=b"/AcroForm << /Fields [] /XFA 10 0 R >>", extra={10: b"<< /Length 0 >>\nstream\n\nendstream"}
     ),

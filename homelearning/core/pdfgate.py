@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
 
 from homelearning.core.errors import ServiceError
@@ -33,6 +32,7 @@ _FORBIDDEN_KEYS = {
     "/AA": "actions that run by themselves",
     "/EmbeddedFile": "embedded files",
     "/EmbeddedFiles": "embedded files",
+    "/EF": "embedded files",
     "/XFA": "an XFA form",
     "/RichMedia": "rich media",
     "/RichMediaContent": "rich media",
@@ -99,7 +99,7 @@ def _walk(value: PdfObject, seen: set[int]) -> None:
                     raise _refuse("an action that runs when it is opened")
                 if key == "/S" and str(child) in _FORBIDDEN_ACTIONS:
                     raise _refuse(_FORBIDDEN_ACTIONS[str(child)])
-                if key == "/Type" and str(child) in {"/EmbeddedFile", "/Filespec"} and "/EF" in item:
+                if key in {"/Type", "/Subtype"} and str(child) in {"/EmbeddedFile", "/FileAttachment"}:
                     raise _refuse("embedded files")
                 stack.append(child)
         elif isinstance(item, ArrayObject):
@@ -130,8 +130,8 @@ def pdf_check_and_clean(data: bytes) -> bytes:
         writer.write(out)
     except PdfRefused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        logger.info("PDF refused as unreadable: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - a file pypdf cannot read, however it fails, is refused, never a 500
+        logger.info("PDF refused as unreadable: %s: %s", type(exc).__name__, exc)
         raise PdfRefused(
             gettext("That PDF could not be read; it may be damaged. Please save or scan it again.")
         ) from None

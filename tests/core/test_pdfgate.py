@@ -69,6 +69,27 @@ def test_damaged_and_encrypted_pdfs_are_refused() -> None:
         pdf_check_and_clean(out.getvalue())
 
 
+def test_a_damaged_pdf_is_refused_with_a_message_wherever_it_breaks() -> None:
+    """Cut short or with bytes overwritten anywhere, a PDF is accepted or refused, never an error."""
+    import random
+
+    source = WITH_LINK
+    rng = random.Random(15)
+    damaged = [source[:cut] for cut in range(8, len(source), 23)]
+    for _ in range(150):
+        at = rng.randrange(8, len(source))
+        damaged.append(source[:at] + bytes([rng.randrange(256)]) * rng.randrange(1, 6) + source[at + 3 :])
+    refused = 0
+    for data in damaged:
+        try:
+            kept = pdf_check_and_clean(data)
+        except ServiceError:
+            refused += 1
+            continue
+        assert kept.startswith(b"%PDF-")
+    assert refused > len(damaged) // 4  # most cuts break it; each one said so
+
+
 # --- Every upload path -------------------------------------------------------------------------------
 
 
