@@ -38,23 +38,22 @@ def email_queue(
     `attachments` are small text files (a calendar invitation, say), stored with the message so a retry
     sends exactly what was queued.
     """
-    from homelearning.core.tasks import send_email
-
-    with transaction.atomic():
-        email = OutboundEmail.objects.create(
-            school=school,
-            kind=kind,
-            to=to,
-            subject=subject[:250],
-            body_text=body_text,
-            body_html=body_html,
-            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            reply_to=reply_to,
-            is_secret=is_secret,
-            attachments=[{"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in attachments],
-        )
-        # The job row is written in the same transaction: both exist, or neither.
-        send_email.enqueue(email_id=email.pk)
+    (email,) = email_queue_many(
+        [
+            Outgoing(
+                to=to,
+                subject=subject,
+                body_text=body_text,
+                kind=kind,
+                school=school,
+                body_html=body_html,
+                from_email=from_email,
+                reply_to=reply_to,
+                is_secret=is_secret,
+                attachments=attachments,
+            )
+        ]
+    )
     return email
 
 
@@ -70,11 +69,13 @@ class Outgoing:
     body_html: str = ""
     from_email: str | None = None
     reply_to: str = ""
+    is_secret: bool = False
     attachments: Sequence[Attachment] = ()
 
 
 def email_queue_many(emails: Sequence[Outgoing]) -> list[OutboundEmail]:
-    """Store many emails and their send jobs in two INSERTs, in the caller's transaction.
+    """Store many emails and their send jobs in two INSERTs, in the caller's transaction: both exist, or
+    neither.
 
     One job per EMAIL_BATCH_SIZE emails: each job sends a batch over one connection (core.tasks), so
     the jobs can run on several workers at once and every email is still sent, retried or failed alone.
@@ -95,6 +96,7 @@ def email_queue_many(emails: Sequence[Outgoing]) -> list[OutboundEmail]:
                 body_html=e.body_html,
                 from_email=e.from_email or settings.DEFAULT_FROM_EMAIL,
                 reply_to=e.reply_to,
+                is_secret=e.is_secret,
                 attachments=[
                     {"filename": a.filename, "content": a.content, "mimetype": a.mimetype} for a in e.attachments
                 ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from collections import Counter
+from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -125,10 +125,9 @@ def emails_send_batch(*, email_id: int, claim: str, limit: int) -> str:
                 logger.warning("Email %s attempt %s failed: %s", email.code, email.attempts, error)
                 # A refused recipient leaves the connection usable (smtplib resets the transaction); a lost
                 # or refused connection would fail the rest of the batch alike, so they wait for a retry.
-                failing = batch[position:] if _connection_lost(exc) else [email]
-                for failed in failing:
-                    outcome[_record_failure(failed, error)] += 1
-                if len(failing) > 1:
+                lost = _connection_lost(exc)
+                outcome.update(_record_failures(batch[position:] if lost else [email], error))
+                if lost:
                     break
                 continue
             _record_sent(email)
@@ -151,16 +150,33 @@ def _record_sent(email: OutboundEmail) -> None:
     OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(**sent)
 
 
-def _record_failure(email: OutboundEmail, error: str) -> str:
-    if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
-            status=OutboundEmail.Status.FAILED, last_error=error, failed_at=clock.now(), claimed_by=""
-        )
-        return "failed"
-    retry_at = clock.now() + retry_delay(email.attempts)
+def _record_failures(emails: list[OutboundEmail], error: str) -> Counter[str]:
+    """One failed attempt for each email, in a few statements however many: those out of attempts are
+    failed for the office; the others wait out their backoff (`next_attempt_at`), with one retry job for
+    each batch of emails due at the same moment. Returns how many are "failed" and "retrying"."""
+    from homelearning.core.jobs import enqueue_many
+
+    outcome: Counter[str] = Counter()
+    now = clock.now()
+    waiting: dict[int, list[int]] = defaultdict(list)  # attempts so far → email ids
+    final = []
+    for email in emails:
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            final.append(email.pk)
+        else:
+            waiting[email.attempts].append(email.pk)
     with transaction.atomic():
-        OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
-            status=OutboundEmail.Status.QUEUED, last_error=error, next_attempt_at=retry_at, claimed_by=""
-        )
-        send_email.using(run_after=retry_at).enqueue(email_id=email.pk)
-    return "retrying"
+        if final:
+            outcome["failed"] = OutboundEmail.objects.filter(pk__in=final, status=OutboundEmail.Status.SENDING).update(
+                status=OutboundEmail.Status.FAILED, last_error=error, failed_at=now, claimed_by=""
+            )
+        jobs: list[tuple[dict[str, object], datetime.datetime | None]] = []
+        for attempts, ids in waiting.items():
+            retry_at = now + retry_delay(attempts)
+            outcome["retrying"] += OutboundEmail.objects.filter(pk__in=ids, status=OutboundEmail.Status.SENDING).update(
+                status=OutboundEmail.Status.QUEUED, last_error=error, next_attempt_at=retry_at, claimed_by=""
+            )
+            size = settings.EMAIL_BATCH_SIZE
+            jobs += [({"email_id": ids[i]}, retry_at) for i in range(0, len(ids), size)]
+        enqueue_many(send_email, jobs)
+    return +outcome
