@@ -56,14 +56,26 @@ class SchoolCalendar:
             return False
         return any(first <= day <= last for first, last in self.terms)
 
-    def school_days_from(self, start: datetime.date, count: int, *, end: datetime.date) -> list[datetime.date]:
-        """The first `count` school days from `start` to `end` (both included; fewer if there are not enough)."""
+    def days_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """Every school day from start to end, both included (within the loaded range)."""
+        return [d for d in _days(start, end) if self.is_school_day(d)]
+
+    def school_days_from(
+        self, start: datetime.date, count: int, *, end: datetime.date, weekdays_without_terms: bool = False
+    ) -> list[datetime.date]:
+        """The first `count` school days from `start` to `end` (both included; fewer if there are not enough).
+
+        `weekdays_without_terms`: where the calendar runs out (no terms entered that far), weekdays stand
+        in, so a deadline is still given rather than none (paper packs).
+        """
         found: list[datetime.date] = []
         for day in _days(start, end):
             if len(found) == count:
                 break
             if self.is_school_day(day):
                 found.append(day)
+        if len(found) < count and weekdays_without_terms:
+            return [d for d in _days(start, end) if d.weekday() < 5][:count]
         return found
 
 
@@ -75,26 +87,19 @@ def school_days_between(school: School, start: datetime.date, end: datetime.date
     """Every school day from start to end, both included."""
     if end < start:
         return []
-    calendar = SchoolCalendar.load(school, start, end)
-    return [d for d in _days(start, end) if calendar.is_school_day(d)]
+    return SchoolCalendar.load(school, start, end).days_between(start, end)
 
 
 def next_school_days(
     school: School, start: datetime.date, count: int, *, weekdays_without_terms: bool = False
 ) -> list[datetime.date]:
-    """The first `count` school days on or after `start` (fewer if the calendar runs out).
-
-    `weekdays_without_terms`: where the school's calendar runs out (no terms entered that far), weekdays
-    stand in, so a deadline is still given rather than none (paper packs).
-    """
+    """The first `count` school days on or after `start` (fewer if the calendar runs out; see
+    `SchoolCalendar.school_days_from` for `weekdays_without_terms`)."""
     if count <= 0:
         return []
     end = start + datetime.timedelta(days=_HORIZON_DAYS)
     calendar = SchoolCalendar.load(school, start, end)
-    found = calendar.school_days_from(start, count, end=end)
-    if len(found) < count and weekdays_without_terms:
-        return [d for d in _days(start, end) if d.weekday() < 5][:count]
-    return found
+    return calendar.school_days_from(start, count, end=end, weekdays_without_terms=weekdays_without_terms)
 
 
 def _days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:

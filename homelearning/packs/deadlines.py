@@ -37,7 +37,11 @@ def pack_due_at(
     return end_of(_school_days(school, asked_on + datetime.timedelta(days=1), 1)[0], day_ends)
 
 
+def earliest_return(*, first_day: datetime.date, last_day: datetime.date, after_days: int) -> datetime.date:
+    """Packs come back weekly: no sooner than `after_days` after the first day, and after the last."""
+    return max(first_day + datetime.timedelta(days=after_days), last_day + datetime.timedelta(days=1))
+
+
 def return_date(*, school: School, first_day: datetime.date, last_day: datetime.date, after_days: int) -> datetime.date:
-    """Packs come back weekly: the first school day `after_days` after the first day, and after the last."""
-    earliest = max(first_day + datetime.timedelta(days=after_days), last_day + datetime.timedelta(days=1))
-    return _school_days(school, earliest, 1)[0]
+    """The first school day on or after `earliest_return`."""
+    return _school_days(school, earliest_return(first_day=first_day, last_day=last_day, after_days=after_days), 1)[0]

@@ -91,20 +91,12 @@ class PrintContext:
             self._days[day] = {found.pupil.pk: found for found in pupil_days(self.pupils, day)}
         return self._days[day][pupil.pk]
 
-    def school_days(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-        days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-        return [d for d in days if self.calendar.is_school_day(d)]
-
     def return_date(self, pack: Pack) -> datetime.date:
         """As `deadlines.return_date`, on the loaded calendar."""
-        after = datetime.timedelta(days=self.settings.return_after_days)
-        earliest = max(pack.first_day + after, pack.last_day + datetime.timedelta(days=1))
-        found = self.calendar.school_days_from(earliest, 1, end=self.horizon)
-        if found:
-            return found[0]
-        return deadlines.return_date(
-            school=pack.school, first_day=pack.first_day, last_day=pack.last_day, after_days=after.days
+        earliest = deadlines.earliest_return(
+            first_day=pack.first_day, last_day=pack.last_day, after_days=self.settings.return_after_days
         )
+        return self.calendar.school_days_from(earliest, 1, end=self.horizon, weekdays_without_terms=True)[0]
 
 
 @transaction.atomic
@@ -254,7 +246,7 @@ def _template_activities(template: PlanTemplate) -> list[Activity]:
 def pack_days(pack: Pack, context: PrintContext | None = None) -> list[datetime.date]:
     """The days the pack prints: the child's remote days in its range (its school days if none are left)."""
     context = context or PrintContext.load(pack.school, [pack])
-    school_days = context.school_days(pack.first_day, pack.last_day) or [pack.first_day]
+    school_days = context.calendar.days_between(pack.first_day, pack.last_day) or [pack.first_day]
     marked = context.remote.get(pack.pupil_id, set())
     remote = [d for d in school_days if d in marked]
     return remote or school_days
