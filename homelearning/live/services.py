@@ -137,11 +137,7 @@ def _check_not_banned(invitation: Invitation) -> None:
 
 def invitation_recipient(pupil: Pupil) -> Carer | None:
     """Who receives the child's invitations: the carer the office chose (LIV-09), else the primary carer."""
-    chosen = InvitationRecipient.objects.filter(pupil=pupil, ended_at__isnull=True).select_related("carer").first()
-    if chosen is not None:
-        return chosen.carer
-    link = PupilCarer.objects.filter(pupil=pupil, is_primary=True).select_related("carer").first()
-    return link.carer if link is not None else None
+    return invitation_recipients([pupil])[pupil.pk]
 
 
 def invitation_recipients(pupils: list[Pupil]) -> dict[int, Carer | None]:
@@ -150,8 +146,9 @@ def invitation_recipients(pupils: list[Pupil]) -> dict[int, Carer | None]:
     found: dict[int, Carer | None] = {pk: None for pk in ids}
     for link in PupilCarer.objects.filter(pupil_id__in=ids, is_primary=True).select_related("carer"):
         found[link.pupil_id] = link.carer
+    # The office's choice wins over the primary carer; should two be open, the newest (last here) wins.
     chosen = InvitationRecipient.objects.filter(pupil_id__in=ids, ended_at__isnull=True).select_related("carer")
-    for recipient in chosen.order_by("-pk"):
+    for recipient in chosen.order_by("pk"):
         found[recipient.pupil_id] = recipient.carer
     return found
 
