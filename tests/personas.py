@@ -19,7 +19,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from homelearning.people import services
-from homelearning.people.models import ClassStaff, Pupil, PupilCarer, Role, School, SchoolClass, Staff, User
+from homelearning.people.models import MFA_ROLES, ClassStaff, Pupil, PupilCarer, Role, School, SchoolClass, Staff, User
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -74,7 +74,7 @@ def _staff(school: School, email: str, first: str, surname: str, roles: list[str
         school=school, email=email, first_name=first, surname=surname, roles=roles, title=title, password=PASSWORD
     )
     user = staff.user
-    if any(r in {Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL} for r in roles):
+    if any(r in MFA_ROLES for r in roles):
         give_totp(user)
     return user
 

@@ -18,8 +18,11 @@ def get_token_for_staff(viewer: Viewer, code: str) -> ApiToken:
         raise Http404("No such API token.") from None
 
 
-def live_token_for_secret(secret: str) -> ApiToken | None:
-    """The live token with this secret, if its staff membership and account are still active."""
+def unrevoked_token_for_secret(secret: str) -> ApiToken | None:
+    """The unrevoked token with this secret, if its staff membership and account are still active.
+
+    It may have expired: the caller says so, rather than answering as if the token never existed.
+    """
     if not secret.startswith(SECRET_PREFIX):
         return None
     return (

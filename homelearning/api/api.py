@@ -8,7 +8,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, Throttled
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from homelearning.api.auth import ApiTokenAuth, caller_of
+from homelearning.api.auth import ApiTokenAuth, TokenExpired, caller_of
 from homelearning.api.schemas import ClassOut, MeOut, PupilOut
 from homelearning.api.selectors import pupils_for_api
 from homelearning.api.throttle import TokenRateThrottle
@@ -49,7 +49,8 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(request, {"detail": "A valid API token is needed."}, status=401)
+    detail = str(exc) if isinstance(exc, TokenExpired) else "A valid API token is needed."
+    response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="Home Learning"'
     return response
 

@@ -54,6 +54,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "new_token": new_token,
             "secret": secret,
             "max_tokens": services.MAX_LIVE_TOKENS,
+            "token_days": services.token_days_for(staff.school_id),
             "school": staff.school,
         },
     )

@@ -129,6 +129,6 @@ def get_staff_in_school(viewer: Viewer, code: str) -> Staff:
     if viewer.staff is None:
         raise Http404("No such member of staff.")
     try:
-        return Staff.objects.select_related("user").get(school=viewer.staff.school, code=code)
+        return Staff.objects.select_related("user", "school").get(school=viewer.staff.school, code=code)
     except Staff.DoesNotExist:
         raise Http404("No such member of staff.") from None

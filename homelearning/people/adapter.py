@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from homelearning.core.mail import email_queue
@@ -47,6 +48,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
         audit(action="account.login", actor=user, school=_school_of(user), target=user, request=request)
         return super().post_login(request, user, **kwargs)
+
+    def set_password(self, user: Any, password: str) -> None:
+        """Every password change through allauth (reset by email, change, set) ends the person's API tokens:
+        whoever knew the old password may have made one."""
+        from homelearning.api.models import ApiToken
+        from homelearning.api.services import tokens_revoke_for
+
+        with transaction.atomic():
+            super().set_password(user, password)
+            tokens_revoke_for(user=user, because=ApiToken.RevokedBecause.PASSWORD, by=user)
 
     def format_email_subject(self, subject: str) -> str:
         return subject

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from homelearning.people.models import PolicyVersion
+from homelearning.people.models import PolicyVersion, Role
 
 POLICY_FIELDS = [
     "policy_date",
@@ -40,3 +40,13 @@ class PolicyVersionForm(forms.ModelForm):
 
 class SwitchSchoolForm(forms.Form):
     school = forms.SlugField()
+
+
+class StaffRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role."},
+        help_text="Taking a role away also revokes this person's API tokens; they can make new ones.",
+    )

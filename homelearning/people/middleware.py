@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from homelearning.people.models import User
 from homelearning.people.viewer import Viewer
 
 
@@ -26,7 +27,8 @@ _MFA_SETUP_ALLOWED = ("/accounts/", "/static/", "/dev/outbox/")
 
 
 class RequireMfaMiddleware:
-    """Headteachers, senior leaders and DSLs must turn on an authenticator app before anything else.
+    """Leaders, the DSL team, the office (everyone who can export) and any role the school adds must turn
+    on an authenticator app before anything else: before any page, and so before any export.
 
     allauth asks for the code at every sign-in once an authenticator exists; this
     makes sure one exists.
@@ -40,13 +42,14 @@ class RequireMfaMiddleware:
             request.user.is_authenticated
             and not request.path.startswith(_MFA_SETUP_ALLOWED)
             and request.viewer.needs_mfa  # type: ignore[attr-defined]
-            and not _has_totp(request)
+            and not has_authenticator(request.user)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 
-def _has_totp(request: HttpRequest) -> bool:
+def has_authenticator(user: User) -> bool:
+    """Whether the person has an authenticator app (TOTP) set up."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user_id=request.user.pk, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()

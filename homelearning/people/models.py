@@ -184,8 +184,12 @@ class Role(models.TextChoices):
     OFFICE = "office", "Office"
 
 
-# Roles whose accounts must use two-factor authentication.
-MFA_ROLES = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL})
+# Roles that can take personal data out of Home Learning in bulk: subject access exports, the roster
+# import, the register export (tests/people/test_mfa_roles.py holds every such permission to this).
+EXPORT_CAPABLE_ROLES = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL, Role.OFFICE})
+# Roles whose accounts must always use two-factor authentication: the leaders, the DSL team and every
+# role that can export. A school can require it of more roles (privacy.PrivacySettings.extra_mfa_roles).
+MFA_ROLES = frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL}) | EXPORT_CAPABLE_ROLES
 # Roles that see every pupil in the school (not only their own classes).
 WHOLE_SCHOOL_ROLES = frozenset(
     {Role.HEADTEACHER, Role.SENIOR_LEADER, Role.DSL, Role.DEPUTY_DSL, Role.INCLUSION_LEAD, Role.OFFICE}

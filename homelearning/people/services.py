@@ -142,6 +142,67 @@ def staff_create(
 
 
 @transaction.atomic
+def staff_roles_set(*, staff: Staff, roles: Iterable[str], by: User) -> Staff:
+    """Give a member of staff exactly these roles. Taking a role away revokes their API tokens.
+
+    A token acts with its owner's roles of the moment, but it was made for the work those roles
+    allowed: when one goes, the owner makes a new token for what they do now.
+    """
+    from homelearning.api.models import ApiToken
+    from homelearning.api.services import tokens_revoke_for
+
+    wanted = set(roles)
+    if not wanted or wanted - set(Role.values):
+        raise ServiceError("Choose at least one role from the list.")
+    staff = Staff.objects.select_for_update().select_related("school").get(pk=staff.pk)
+    if not staff.is_active:
+        raise ServiceError(f"{staff.full_name} has left the school's staff; their roles cannot change.")
+    current = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
+    removed, added = current - wanted, wanted - current
+    if not removed and not added:
+        raise ServiceError("Nothing to change: those are already their roles.")
+    if Role.HEADTEACHER in removed and not _another_headteacher(staff):
+        raise ServiceError("The school must keep a headteacher. Give the role to someone else first.")
+    StaffRole.objects.filter(staff=staff, role__in=removed).delete()
+    StaffRole.objects.bulk_create(StaffRole(staff=staff, role=r) for r in sorted(added))
+    revoked = tokens_revoke_for(staff=staff, because=ApiToken.RevokedBecause.ROLE_REMOVED, by=by) if removed else 0
+    audit(
+        action="staff.roles_change",
+        actor=by,
+        school=staff.school,
+        target=staff,
+        details={"added": sorted(added), "removed": sorted(removed), "tokens_revoked": revoked},
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_leave(*, staff: Staff, by: User) -> Staff:
+    """A member of staff leaves: their membership stops working at once, and so do their API tokens."""
+    from homelearning.api.models import ApiToken
+    from homelearning.api.services import tokens_revoke_for
+
+    if staff.user_id == by.pk:
+        raise ServiceError("You cannot remove yourself. Ask another leader to do it.")
+    if StaffRole.objects.filter(staff=staff, role=Role.HEADTEACHER).exists() and not _another_headteacher(staff):
+        raise ServiceError("The school must keep a headteacher. Give the role to someone else first.")
+    left = Staff.objects.filter(pk=staff.pk, is_active=True).update(is_active=False)
+    if left != 1:
+        raise ServiceError(f"{staff.full_name} has already left the school's staff.")
+    revoked = tokens_revoke_for(staff=staff, because=ApiToken.RevokedBecause.LEFT, by=by)
+    audit(action="staff.leave", actor=by, school=staff.school, target=staff, details={"tokens_revoked": revoked})
+    return Staff.objects.select_related("school", "user").get(pk=staff.pk)
+
+
+def _another_headteacher(staff: Staff) -> bool:
+    return (
+        StaffRole.objects.filter(staff__school_id=staff.school_id, staff__is_active=True, role=Role.HEADTEACHER)
+        .exclude(staff=staff)
+        .exists()
+    )
+
+
+@transaction.atomic
 def class_staff_assign(*, school_class: SchoolClass, staff: Staff, kind: str) -> ClassStaff:
     if staff.school_id != school_class.school_id:
         raise ServiceError("That member of staff works at another school.")

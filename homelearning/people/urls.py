@@ -9,6 +9,8 @@ urlpatterns = [
     path("pupils/<slug:code>/", views.pupil_detail, name="pupil_detail"),
     path("children/<slug:code>/", views.child_detail, name="child_detail"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<slug:code>/", views.staff_detail, name="staff_detail"),
+    path("staff/<slug:code>/leave", views.staff_leave, name="staff_leave"),
     path("policy/", views.policy, name="policy"),
     path("switch-school", views.switch_school, name="switch_school"),
 ]

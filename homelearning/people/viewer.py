@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
 from homelearning.people.models import (
@@ -40,7 +41,9 @@ class Viewer:
     @classmethod
     def for_user(cls, user: User, *, school_code: str | None = None) -> Viewer:
         memberships = list(
-            Staff.objects.filter(user=user, is_active=True).select_related("school").prefetch_related("roles")
+            Staff.objects.filter(user=user, is_active=True)
+            .select_related("school__privacy_settings")
+            .prefetch_related("roles")
         )
         carers = list(Carer.objects.filter(user=user).select_related("school"))
         return cls(user=user, memberships=memberships, carer_records=carers, school_code=school_code)
@@ -102,5 +105,17 @@ class Viewer:
 
     @cached_property
     def needs_mfa(self) -> bool:
-        """True if any of the person's memberships holds a role that requires two-factor sign-in."""
-        return any(r.role in MFA_ROLES for m in self.memberships for r in m.roles.all())
+        """True if any of the person's memberships holds a role its school requires two-factor sign-in for."""
+        return any(r.role in mfa_roles_of(m.school) for m in self.memberships for r in m.roles.all())
+
+
+def mfa_roles_of(school: School) -> frozenset[str]:
+    """The roles that must use an authenticator at this school: always MFA_ROLES, and any the school adds.
+
+    Reads the school's privacy settings row when it was loaded with the school (as Viewer does), else queries.
+    """
+    try:
+        extra = school.privacy_settings.extra_mfa_roles
+    except ObjectDoesNotExist:
+        return MFA_ROLES
+    return MFA_ROLES | {r for r in extra if r in Role.values}

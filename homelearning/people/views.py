@@ -4,24 +4,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.learning.selectors import neighbour_days, pupil_day
-from homelearning.people import selectors
+from homelearning.people import selectors, services
 from homelearning.people.access import (
     can_see_contact_details,
     classes_visible_to,
     get_class_for_staff,
     get_pupil_for_parent,
     get_pupil_for_staff,
+    get_staff_in_school,
     parent_required,
     staff_required,
     viewer_of,
 )
-from homelearning.people.forms import POLICY_FIELDS, PolicyVersionForm, SwitchSchoolForm
+from homelearning.people.forms import POLICY_FIELDS, PolicyVersionForm, StaffRolesForm, SwitchSchoolForm
 from homelearning.people.models import Role
 from homelearning.people.services import policy_version_publish
 from homelearning.people.viewer import SESSION_SCHOOL_KEY
@@ -93,7 +94,46 @@ def child_detail(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.OFFICE)
 def staff_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    return render(request, "people/staff_list.html", {"staff": selectors.staff_list(viewer.staff.school)})  # type: ignore[union-attr]
+    return render(
+        request,
+        "people/staff_list.html",
+        {"staff": selectors.staff_list(viewer.staff.school), "can_change": viewer.is_headteacher},  # type: ignore[union-attr]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(Role.HEADTEACHER)
+def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The headteacher changes a colleague's roles, or records that they have left."""
+    viewer = viewer_of(request)
+    member = get_staff_in_school(viewer, code)
+    current = sorted(r.role for r in member.roles.all())
+    form = StaffRolesForm(request.POST if request.method == "POST" else None, initial={"roles": current})
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            services.staff_roles_set(staff=member, roles=form.cleaned_data["roles"], by=request.user)  # type: ignore[arg-type]
+            messages.success(request, f"{member.full_name}'s roles are saved.")
+            return redirect("people:staff_list")
+    return render(
+        request,
+        "people/staff_detail.html",
+        {"member": member, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@staff_required(Role.HEADTEACHER)
+def staff_leave(request: HttpRequest, code: str) -> HttpResponse:
+    member = get_staff_in_school(viewer_of(request), code)
+    with refusal_as_message(request):
+        services.staff_leave(staff=member, by=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            f"{member.full_name} has left the staff. Their sign-in to this school and their API tokens no longer work.",
+        )
+        return redirect("people:staff_list")
+    return redirect("people:staff_detail", code=member.code)
 
 
 @staff_required()

@@ -4,7 +4,8 @@ from django import forms
 
 from homelearning.core import clock
 from homelearning.core.dates import DayField
-from homelearning.privacy.models import RecordType
+from homelearning.people.models import MFA_ROLES, Role
+from homelearning.privacy.models import DEFAULT_API_TOKEN_DAYS, MAX_API_TOKEN_DAYS, RecordType
 from homelearning.privacy.schedule import SPECS
 from homelearning.privacy.services import DEVICE_POINTS
 
@@ -80,6 +81,22 @@ class DeviceConfirmationForm(forms.Form):
 class DevicesRequiredForm(forms.Form):
     required = forms.BooleanField(
         label="Staff must confirm their device each term before they can see pupil data", required=False
+    )
+
+
+class SignInSettingsForm(forms.Form):
+    api_token_days = forms.IntegerField(
+        label="API tokens work for (days)",
+        min_value=1,
+        max_value=MAX_API_TOKEN_DAYS,
+        help_text=f"From when each token is made. The default is {DEFAULT_API_TOKEN_DAYS} days. "
+        "Shortening it shortens tokens already made.",
+    )
+    extra_mfa_roles = forms.MultipleChoiceField(
+        label="Also require an authenticator app for",
+        choices=[(r.value, r.label) for r in Role if r not in MFA_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
 

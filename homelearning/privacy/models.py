@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,11 @@ def default_linked_policies() -> list[dict[str, str]]:
     return [dict(p) for p in DEFAULT_LINKED_POLICIES]
 
 
+# How long an API token works from when it is made, unless the school chooses otherwise.
+DEFAULT_API_TOKEN_DAYS = 90
+MAX_API_TOKEN_DAYS = 366
+
+
 class PrivacySettings(models.Model):
     """One row per school, created on demand."""
 
@@ -36,6 +42,13 @@ class PrivacySettings(models.Model):
         help_text="Staff who have not confirmed this term's device checks see only the confirmation page.",
     )
     linked_policies = models.JSONField(default=default_linked_policies, blank=True)
+    api_token_days = models.PositiveSmallIntegerField(
+        "API tokens work for (days)",
+        default=DEFAULT_API_TOKEN_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_API_TOKEN_DAYS)],
+    )
+    # Roles that must use an authenticator app, beyond those that always must (people.models.MFA_ROLES).
+    extra_mfa_roles = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

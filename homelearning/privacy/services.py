@@ -6,22 +6,26 @@ from __future__ import annotations
 import datetime
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from homelearning.api.models import ApiToken
 from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.mail import email_queue
-from homelearning.people.models import Carer, PolicyVersion, Pupil, Role, School, Staff, User
+from homelearning.people.models import MFA_ROLES, Carer, PolicyVersion, Pupil, Role, School, Staff, User
 from homelearning.privacy import retention
 from homelearning.privacy.export import build_export
 from homelearning.privacy.models import (
+    MAX_API_TOKEN_DAYS,
     DeviceConfirmation,
     PolicyReviewReminder,
     PrivacySettings,
@@ -59,6 +63,39 @@ def devices_required_set(*, school: School, by: User, required: bool) -> Privacy
     # Now for this process, and again after commit in case another request cached the old value meanwhile.
     cache.delete(f"privacy:devices_required:{school.pk}")
     transaction.on_commit(lambda: cache.delete(f"privacy:devices_required:{school.pk}"))
+    return PrivacySettings.objects.get(pk=current.pk)
+
+
+@transaction.atomic
+def sign_in_settings_set(
+    *, school: School, by: User, api_token_days: int, extra_mfa_roles: Iterable[str]
+) -> PrivacySettings:
+    """How long API tokens work, and which roles beyond the required ones must use an authenticator.
+
+    A shorter lifetime applies to tokens already made too: none works longer than the school now allows.
+    """
+    if not 1 <= api_token_days <= MAX_API_TOKEN_DAYS:
+        raise ServiceError(f"API tokens can work for between 1 and {MAX_API_TOKEN_DAYS} days.")
+    extra = sorted(set(extra_mfa_roles) - MFA_ROLES)
+    if set(extra) - set(Role.values):
+        raise ServiceError("Choose roles from the list.")
+    current = PrivacySettings.objects.select_for_update().get(pk=settings_for(school).pk)
+    PrivacySettings.objects.filter(pk=current.pk).update(
+        api_token_days=api_token_days, extra_mfa_roles=extra, updated_at=clock.now(), updated_by=by
+    )
+    latest = ExpressionWrapper(F("created_at") + datetime.timedelta(days=api_token_days), output_field=DateTimeField())
+    shortened = (
+        ApiToken.objects.filter(staff__school=school, revoked_at__isnull=True)
+        .alias(latest=latest)
+        .filter(expires_at__gt=F("latest"))
+        .update(expires_at=latest)
+    )
+    audit(
+        action="privacy.sign_in_settings.change",
+        actor=by,
+        school=school,
+        details={"api_token_days": api_token_days, "extra_mfa_roles": extra, "tokens_shortened": shortened},
+    )
     return PrivacySettings.objects.get(pk=current.pk)
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy/retention/run", views.retention_pass, name="retention_pass"),
     path("privacy/device/", views.device_confirm, name="device_confirm"),
     path("privacy/devices/", views.device_overview, name="device_overview"),
+    path("privacy/sign-in/", views.sign_in_settings, name="sign_in_settings"),
     path("privacy/policy/", views.policy, name="policy_in_force"),
     path("privacy/notice/", views.notice, name="notice"),
 ]

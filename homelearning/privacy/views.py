@@ -7,13 +7,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from homelearning.core import clock
-from homelearning.core.errors import ServiceError
+from homelearning.core.errors import ServiceError, refusal_on_form
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import staff_required, viewer_of
-from homelearning.people.models import Role, Staff, User
+from homelearning.people.models import MFA_ROLES, Role, Staff, User
 from homelearning.privacy import selectors, services
 from homelearning.privacy.access import SAR_ROLES, get_sar_for_staff, may_download, subject_carer, subject_pupil
 from homelearning.privacy.forms import (
@@ -22,6 +22,7 @@ from homelearning.privacy.forms import (
     LinkedPoliciesForm,
     RetentionForm,
     SafeguardingDecisionForm,
+    SignInSettingsForm,
     SubjectAccessForm,
 )
 from homelearning.privacy.models import RecordType, SubjectAccessRequest
@@ -287,6 +288,29 @@ def device_overview(request: HttpRequest) -> HttpResponse:
             "missing": [s for s, c in rows if c is None],
             "term": services.term_key(school, clock.today()),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(Role.HEADTEACHER)
+def sign_in_settings(request: HttpRequest) -> HttpResponse:
+    """The headteacher sets how long API tokens work and which further roles need an authenticator."""
+    school = _staff(request).school
+    current = services.settings_for(school)
+    form = SignInSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"api_token_days": current.api_token_days, "extra_mfa_roles": current.extra_mfa_roles},
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            services.sign_in_settings_set(school=school, by=_user(request), **form.cleaned_data)
+            messages.success(request, "The sign-in settings are saved.")
+            return redirect("privacy:sign_in_settings")
+    return render(
+        request,
+        "privacy/sign_in_settings.html",
+        {"form": form, "required_roles": [r.label for r in Role if r in MFA_ROLES]},
+        status=400 if form.is_bound else 200,
     )
 
 

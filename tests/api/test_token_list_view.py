@@ -81,7 +81,7 @@ class TestCreate:
         assert "Revoked" in content
         assert "New one" in content
         assert "Never" in content
-        assert content.count('scope="col"') == 6
+        assert content.count('scope="col"') == 7  # name, prefix, made, works until, last used, status, actions
         assert "<caption" in content
 
     def test_empty_name_changes_nothing(self, world, client_for):

@@ -96,8 +96,13 @@ def submit_totp(page: Page, code: str) -> None:
     page.wait_for_load_state()
 
 
-def sign_in_staff(page: Page, user, *, mfa: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Email and password, then (for leaders and DSLs) the authenticator code; ends on the home page."""
+def sign_in_staff(page: Page, user, *, mfa: bool | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Email and password, then (for anyone with an authenticator: leaders, DSLs, the office) the code;
+    ends on the home page."""
+    if mfa is None:
+        from allauth.mfa.models import Authenticator
+
+        mfa = Authenticator.objects.filter(user=user).exists()
     submit_password(page, user.email)
     if mfa:
         wait_for_path(page, MFA_PATH)

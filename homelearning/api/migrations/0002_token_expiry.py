@@ -1,0 +1,63 @@
+"""API tokens expire, and a revoked token says why.
+
+Tokens made before this migration expire 90 days after they were made (the new default lifetime),
+or at once if that is already past: a token that old should be made again.
+"""
+
+import datetime
+
+from django.db import migrations, models
+from django.db.models import F, Q
+
+
+def expire_old_tokens(apps, schema_editor):
+    ApiToken = apps.get_model("api", "ApiToken")
+    for token in ApiToken.objects.filter(expires_at__isnull=True).only("pk", "created_at"):
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=token.created_at + datetime.timedelta(days=90))
+    ApiToken.objects.filter(revoked_at__isnull=False, revoked_because="").update(revoked_because="owner")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("api", "0001_api_tokens"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(null=True),
+        ),
+        migrations.AddField(
+            model_name="apitoken",
+            name="revoked_because",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("owner", "revoked by its owner"),
+                    ("password", "the password was reset or changed"),
+                    ("role_removed", "a role was taken away"),
+                    ("left", "the owner left the school's staff"),
+                ],
+                max_length=12,
+            ),
+        ),
+        migrations.RunPython(expire_old_tokens, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(),
+        ),
+        migrations.AddConstraint(
+            model_name="apitoken",
+            constraint=models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_because=""), name="api_token_revoked_has_reason"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="apitoken",
+            constraint=models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_later"
+            ),
+        ),
+    ]
