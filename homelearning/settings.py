@@ -185,6 +185,8 @@ AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "homelearning.people.adapter.AccountAdapter"
+# Password reset requests only queue a job, whoever the address belongs to (no timing tells).
+ACCOUNT_FORMS = {"reset_password": "homelearning.people.forms.QueuedResetPasswordForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from homelearning.core.mail import email_queue
 from homelearning.people.models import Carer, School, Staff, User
@@ -48,6 +51,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
         audit(action="account.login", actor=user, school=_school_of(user), target=user, request=request)
         return super().post_login(request, user, **kwargs)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The reset link always points at the school's own address (SITE_URL), never at whatever Host a
+        request claimed, and works from the background job that sends it, where there is no request."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
 
     def set_password(self, user: Any, password: str) -> None:
         """Every password change through allauth (reset by email, change, set) ends the person's API tokens:
