@@ -127,6 +127,7 @@ def main() -> None:
                     date=d,
                     session=s,
                     absence_code_id="Y4",
+                    reason=closure.reason,
                     closure=closure,
                 )
                 for pid in pupil_ids

@@ -118,7 +118,15 @@ def main() -> None:
         pupil_id = pupils[n % len(pupils)]
         day = start_day + datetime.timedelta(days=n // len(pupils))
         marks.append(
-            RegisterMark(school=school, pupil_id=pupil_id, date=day, session="AM", absence_code=code, case=case)
+            RegisterMark(
+                school=school,
+                pupil_id=pupil_id,
+                date=day,
+                session="AM",
+                absence_code=code,
+                reason=case.reason,
+                case=case,
+            )
         )
     RegisterMark.objects.bulk_create(marks, batch_size=5000)
     today = datetime.date.today()  # noqa: DTZ011 - a local benchmark

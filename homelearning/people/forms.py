@@ -19,7 +19,6 @@ POLICY_FIELDS = [
     "school_day_ends",
     "case_max_school_weeks",
     "case_review_every_school_weeks",
-    "case_absence_code",
     "illness_alert_school_days",
     "review_warning_days",
 ]

@@ -136,12 +136,6 @@ class PolicyVersion(models.Model):
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
-    case_absence_code = models.CharField(
-        "register code for individual cases",
-        max_length=2,
-        default="I",
-        help_text="The attendance code for a pupil learning at home on an individual case (I: illness).",
-    )
     illness_alert_school_days = models.PositiveSmallIntegerField(
         "tell the headteacher when illness absence reaches (school days)",
         default=15,

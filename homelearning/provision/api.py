@@ -171,6 +171,8 @@ class MarkOut(Schema):
     date: datetime.date
     session: str
     code: str
+    reason: str = Field(description="Why the pupil is absent: the closure's or the case's reason.")
+    reason_label: str
 
 
 def _closure_out(closure: Closure) -> Closure:
@@ -343,6 +345,8 @@ def attendance(
             "date": m.date,
             "session": m.session,
             "code": m.absence_code_id,
+            "reason": m.reason,
+            "reason_label": m.reason_label,
         }
         for m in marks
     ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from homelearning.provision.models import RegisterMark
 
-HEADER = ("UPN", "Surname", "Forename", "Date", "Session", "Code")
+HEADER = ("UPN", "Surname", "Forename", "Date", "Session", "Code", "Reason")
 
 
 def _cell(value: str) -> str:
@@ -30,6 +30,7 @@ def register_csv(marks: Iterable[RegisterMark]) -> str:
                 mark.date.isoformat(),
                 mark.session,
                 mark.absence_code_id,
+                mark.reason_label,
             )
         )
     return out.getvalue()

@@ -9,7 +9,7 @@ from django import forms
 
 from homelearning.core.dates import DayField
 from homelearning.people.models import Pupil, School, SchoolClass, YearGroup
-from homelearning.provision.models import AbsenceCode, AgreementParty, Case, Closure, Review
+from homelearning.provision.models import AgreementParty, Case, Closure, Review
 from homelearning.provision.services import MAX_DOCUMENT_BYTES
 
 MAX_EXPORT_DAYS = 366
@@ -115,12 +115,17 @@ class AgreementForm(forms.Form):
 class ActivateForm(forms.Form):
     start_date = _date("First day of remote education")
     end_date = _date("End date", help_text="Required. Remote education is time-limited.")
-    code = forms.ChoiceField(label="Register code")
+    code = forms.ChoiceField(
+        label="Register code",
+        help_text="The codes the attendance guidance gives for this reason; the usual one comes first.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from homelearning.provision.services import case_codes_for
+
         super().__init__(*args, **kwargs)
-        codes = AbsenceCode.objects.filter(is_present=False).exclude(category=AbsenceCode.Category.ATTENDANCE)
-        self.fields["code"].choices = [(c.code, str(c)) for c in codes]  # type: ignore[attr-defined]
+        _, allowed = case_codes_for(case.reason)
+        self.fields["code"].choices = [(c.code, str(c)) for c in allowed]  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

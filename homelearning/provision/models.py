@@ -236,6 +236,44 @@ class Review(models.Model):
         return f"Review {self.held_on}"
 
 
+class CodeRule(models.Model):
+    """Which register code the 2024 regulations give a reason for absence (and, for closures, a scope).
+
+    Held as data, seeded by a migration (provision/migrations/0003_code_rules.py), so it can follow the
+    regulations without a code change (ATT-01). A closure takes the one usual code for its reason and
+    scope. An individual case takes the usual code for its reason, and the decision-maker may choose
+    any other code the guidance allows for that reason.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Closure"
+        CASE = "case", "Individual case"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=30)
+    # A closure's scope; blank for individual cases.
+    scope = models.CharField(max_length=20, blank=True)
+    absence_code = models.ForeignKey(AbsenceCode, on_delete=models.PROTECT, related_name="+")
+    is_usual = models.BooleanField(default=False)
+    when = models.CharField(max_length=300, help_text="When this code is the right one, in the guidance's terms.")
+
+    class Meta:
+        ordering = ("kind", "reason", "scope", "-is_usual", "absence_code")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reason", "scope", "absence_code"], name="code_rule_once"),
+            models.UniqueConstraint(
+                fields=["kind", "reason", "scope"], condition=Q(is_usual=True), name="code_rule_one_usual"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reason} {self.scope or ''} → {self.absence_code_id}"
+
+
+# Closure and case reasons share one column on the register mark; their values never overlap.
+MARK_REASONS = {**dict(Closure.Reason.choices), **dict(Case.Reason.choices)}
+
+
 class RegisterMark(models.Model):
     """One session of the attendance register for a pupil learning remotely."""
 
@@ -248,6 +286,8 @@ class RegisterMark(models.Model):
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
     absence_code = models.ForeignKey(AbsenceCode, on_delete=models.PROTECT, related_name="+")
+    # The reason for the absence, kept beside the code (a closure's or a case's reason; MARK_REASONS).
+    reason = models.CharField(max_length=30)
     closure = models.ForeignKey(Closure, null=True, blank=True, on_delete=models.CASCADE, related_name="marks")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="marks")
 
@@ -264,6 +304,10 @@ class RegisterMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.session} {self.absence_code_id}"
+
+    @property
+    def reason_label(self) -> str:
+        return MARK_REASONS.get(self.reason, self.reason)
 
 
 class IllnessAlert(models.Model):

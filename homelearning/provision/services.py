@@ -23,6 +23,7 @@ from homelearning.provision.models import (
     AgreementParty,
     Case,
     Closure,
+    CodeRule,
     IllnessAlert,
     MedicalAdvice,
     RegisterMark,
@@ -78,6 +79,19 @@ def _code(code: str) -> AbsenceCode:
     return found
 
 
+def _case_code(case: Case, code: str) -> AbsenceCode:
+    """`code`, if the code table allows it for the case's reason; else a refusal naming the ones it allows."""
+    found = _code(code)
+    _, allowed = case_codes_for(case.reason)
+    if found.code not in {c.code for c in allowed}:
+        choices = ", ".join(f"{c.code} ({c.meaning})" for c in allowed)
+        raise ServiceError(
+            f"“{found.code}” is not a code the attendance guidance gives for {case.get_reason_display().lower()}. "
+            f"Choose {'one of: ' if len(allowed) > 1 else ''}{choices}."
+        )
+    return found
+
+
 def _mark_rows(
     *,
     school: School,
@@ -87,7 +101,8 @@ def _mark_rows(
     closure: Closure | None = None,
     case: Case | None = None,
 ) -> int:
-    """Add both sessions of `days` to the register for `pupils`, in one INSERT ... SELECT.
+    """Add both sessions of `days` to the register for `pupils`, in one INSERT ... SELECT, each mark with
+    its code and the closure's or case's reason beside it.
 
     One statement whatever the number of pupils (a bulk_create is split into batches by
     the database's parameter limit). A session already marked, e.g. by an individual case,
@@ -105,13 +120,17 @@ def _mark_rows(
     table = connection.ops.quote_name(RegisterMark._meta.db_table)
     # Every value is a parameter; only our own table name and placeholders are formatted in.
     sql = (
-        f"INSERT INTO {table} (school_id, pupil_id, date, session, absence_code_id, closure_id, case_id) "  # noqa: S608
-        f"SELECT %s, p.mark_pupil, slots.d, slots.s, %s, %s, %s FROM ({pupil_sql}) p CROSS JOIN ({slots}) slots "
+        f"INSERT INTO {table} (school_id, pupil_id, date, session, absence_code_id, reason, closure_id, case_id) "  # noqa: S608
+        f"SELECT %s, p.mark_pupil, slots.d, slots.s, %s, %s, %s, %s FROM ({pupil_sql}) p CROSS JOIN ({slots}) slots "
         "WHERE 1 = 1 ON CONFLICT (pupil_id, date, session) DO NOTHING"
     )
+    source = closure or case
+    if source is None:
+        raise ValueError("A register mark comes from a closure or a case.")
     params = [
         school.pk,
         code,
+        source.reason,
         closure.pk if closure else None,
         case.pk if case else None,
         *pupil_params,
@@ -126,10 +145,28 @@ def _mark_rows(
 
 
 def closure_code_for(*, reason: str, scope: str) -> str:
-    """Y6 for public health or government guidance; otherwise Y4 for the whole site, Y3 for part of it."""
-    if reason in {Closure.Reason.PUBLIC_HEALTH, Closure.Reason.GOVERNMENT_GUIDANCE}:
-        return "Y6"
-    return "Y4" if scope == Closure.Scope.WHOLE_SCHOOL else "Y3"
+    """The register code for a closure, from the code table (CodeRule): Y6 for public-health reasons
+    whatever the scope; otherwise Y4 when the whole site is closed and Y3 when part of it is."""
+    code = (
+        CodeRule.objects.filter(kind=CodeRule.Kind.CLOSURE, reason=reason, scope=scope, is_usual=True)
+        .values_list("absence_code_id", flat=True)
+        .first()
+    )
+    if code is None:
+        raise ServiceError("The register code table has no code for this reason and scope. Tell the office.")
+    return code
+
+
+def case_codes_for(reason: str) -> tuple[str, list[AbsenceCode]]:
+    """The usual register code for a case's reason, and every code the guidance allows for it (usual first)."""
+    rules = list(
+        CodeRule.objects.filter(kind=CodeRule.Kind.CASE, reason=reason, scope="")
+        .select_related("absence_code")
+        .order_by("-is_usual", "absence_code_id")
+    )
+    if not rules or not rules[0].is_usual:
+        raise ServiceError("The register code table has no code for this reason. Tell the office.")
+    return rules[0].absence_code_id, [r.absence_code for r in rules]
 
 
 def _scope_key(scope: str, year_groups: Sequence[YearGroup], classes: Sequence[SchoolClass]) -> str:
@@ -406,7 +443,7 @@ def case_request(
         raise ServiceError("Say who asked.")
     if requested_on > clock.today():
         raise ServiceError("The request date cannot be in the future.")
-    policy = policy_in_force(pupil.school)
+    usual_code, _ = case_codes_for(reason)
     refusal = REFUSALS.get(Case.Reason(reason), "")
     if not refusal and Case.objects.filter(pupil=pupil, status__in=Case.OPEN_STATUSES).exists():
         raise ServiceError(f"{pupil.full_name} already has an open case. Review or end it first.")
@@ -422,7 +459,7 @@ def case_request(
                 status=Case.Status.REFUSED if refusal else Case.Status.PREPARING,
                 refusal_reason=refusal,
                 medical_professional_involved=medical_professional_involved,
-                absence_code_id=policy.case_absence_code,
+                absence_code_id=usual_code,
                 recorded_by=by,
             )
     except IntegrityError:
@@ -561,7 +598,7 @@ def case_activate(
     _require_role(by, DECIDE_ROLES, "start a case")
     school = case.school
     policy = policy_in_force(school)
-    absence = _code(code or case.absence_code_id)
+    absence = _case_code(case, code or case.absence_code_id)
     _check_case_dates(
         school=school, start=start_date, end=end_date, weeks=policy.case_max_school_weeks, what="start date"
     )

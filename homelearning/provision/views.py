@@ -174,7 +174,7 @@ def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any
             "risk_form": RiskAssessmentForm(),
             "advice_form": MedicalAdviceForm(),
             "agreement_form": AgreementForm(case=case),
-            "activate_form": ActivateForm(initial={"code": case.absence_code_id}),
+            "activate_form": ActivateForm(case=case, initial={"code": case.absence_code_id}),
         }
     elif can_decide and case.status == Case.Status.ACTIVE:
         forms = {"review_form": ReviewForm(), "end_form": EndForm()}
@@ -263,7 +263,7 @@ def case_agreement(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required(*DECIDE_ROLES)
 def case_activate(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_staff(viewer_of(request), code)
-    form = ActivateForm(request.POST)
+    form = ActivateForm(request.POST, case=case)
     if not form.is_valid():
         return _case_page(request, case, status=400, activate_form=form)
     data = form.cleaned_data

@@ -41,6 +41,7 @@ def at_home_like_ben(world: World, pupil: Pupil) -> Pupil:
                 date=m.date,
                 session=m.session,
                 absence_code_id=m.absence_code_id,
+                reason=m.reason,
                 closure=m.closure,
             )
             for m in RegisterMark.objects.filter(pupil=world.ben)

@@ -166,7 +166,6 @@ class TestPolicyPage:
             "school_day_ends": "15:30",
             "case_max_school_weeks": "6",
             "case_review_every_school_weeks": "2",
-            "case_absence_code": "I",
             "illness_alert_school_days": "15",
             "review_warning_days": "60",
         }

@@ -128,7 +128,9 @@ def every_record(world: World) -> dict[str, Made]:
         recorded_by=head,
     )
     add("provision.review", "Review-marker")
-    RegisterMark.objects.create(school=school, pupil=amy, date=today, session="AM", absence_code=code_i, case=case)
+    RegisterMark.objects.create(
+        school=school, pupil=amy, date=today, session="AM", absence_code=code_i, reason=case.reason, case=case
+    )
     add("provision.registermark", today.isoformat())
     IllnessAlert.objects.create(school=school, pupil=amy, school_days=15)
     add("provision.illnessalert", "15")

@@ -79,8 +79,8 @@ def requested_case(world: World, pupil=None, reason: str = Case.Reason.MEDICAL) 
     )
 
 
-def assessed_case(world: World, pupil=None) -> Case:  # type: ignore[no-untyped-def]
-    case = requested_case(world, pupil)
+def assessed_case(world: World, pupil=None, reason: str = Case.Reason.MEDICAL) -> Case:  # type: ignore[no-untyped-def]
+    case = requested_case(world, pupil, reason=reason)
     services.risk_assessment_record(
         case=case,
         by=world.staff(world.senior),
@@ -98,8 +98,8 @@ def assessed_case(world: World, pupil=None) -> Case:  # type: ignore[no-untyped-
     return case
 
 
-def agreed_case(world: World, pupil=None) -> Case:  # type: ignore[no-untyped-def]
-    case = assessed_case(world, pupil)
+def agreed_case(world: World, pupil=None, reason: str = Case.Reason.MEDICAL) -> Case:  # type: ignore[no-untyped-def]
+    case = assessed_case(world, pupil, reason=reason)
     for party in case.parties.all():
         services.agreement_record(
             case=case,

@@ -32,19 +32,39 @@ def test_codes_are_seeded_with_categories() -> None:
     assert AbsenceCode.objects.count() == 34
 
 
-@pytest.mark.parametrize(
-    ("reason", "scope", "code"),
-    [
-        (Closure.Reason.EXTREME_WEATHER, Closure.Scope.WHOLE_SCHOOL, "Y4"),
-        (Closure.Reason.CRITICAL_INCIDENT, Closure.Scope.WHOLE_SCHOOL, "Y4"),
-        (Closure.Reason.CRITICAL_INCIDENT, Closure.Scope.CLASSES, "Y3"),
-        (Closure.Reason.EXTREME_WEATHER, Closure.Scope.YEAR_GROUPS, "Y3"),
-        (Closure.Reason.PUBLIC_HEALTH, Closure.Scope.WHOLE_SCHOOL, "Y6"),
-        (Closure.Reason.GOVERNMENT_GUIDANCE, Closure.Scope.CLASSES, "Y6"),
-    ],
-)
-def test_closure_code_from_reason_and_scope(reason: str, scope: str, code: str) -> None:
-    assert services.closure_code_for(reason=reason, scope=scope) == code
+# The 2024 regulations: Y6 only for public-health reasons (infectious disease, public-health guidance or
+# law), at any scope; any other closure is Y4 for the whole site and Y3 for part of the premises.
+CLOSURE_CODES = {
+    (Closure.Reason.PUBLIC_HEALTH, Closure.Scope.WHOLE_SCHOOL): "Y6",
+    (Closure.Reason.PUBLIC_HEALTH, Closure.Scope.YEAR_GROUPS): "Y6",
+    (Closure.Reason.PUBLIC_HEALTH, Closure.Scope.CLASSES): "Y6",
+    (Closure.Reason.GOVERNMENT_GUIDANCE, Closure.Scope.WHOLE_SCHOOL): "Y4",
+    (Closure.Reason.GOVERNMENT_GUIDANCE, Closure.Scope.YEAR_GROUPS): "Y3",
+    (Closure.Reason.GOVERNMENT_GUIDANCE, Closure.Scope.CLASSES): "Y3",
+    (Closure.Reason.EXTREME_WEATHER, Closure.Scope.WHOLE_SCHOOL): "Y4",
+    (Closure.Reason.EXTREME_WEATHER, Closure.Scope.YEAR_GROUPS): "Y3",
+    (Closure.Reason.EXTREME_WEATHER, Closure.Scope.CLASSES): "Y3",
+    (Closure.Reason.CRITICAL_INCIDENT, Closure.Scope.WHOLE_SCHOOL): "Y4",
+    (Closure.Reason.CRITICAL_INCIDENT, Closure.Scope.YEAR_GROUPS): "Y3",
+    (Closure.Reason.CRITICAL_INCIDENT, Closure.Scope.CLASSES): "Y3",
+}
+
+
+def test_the_table_covers_every_reason_and_scope() -> None:
+    assert set(CLOSURE_CODES) == {(r, s) for r in Closure.Reason for s in Closure.Scope}
+
+
+@pytest.mark.parametrize(("reason", "scope"), list(CLOSURE_CODES))
+def test_closure_code_from_reason_and_scope(reason: str, scope: str) -> None:
+    assert services.closure_code_for(reason=reason, scope=scope) == CLOSURE_CODES[(reason, scope)]
+
+
+def test_a_reason_missing_from_the_code_table_is_refused_not_guessed() -> None:
+    from homelearning.provision.models import CodeRule
+
+    CodeRule.objects.filter(kind="closure", reason=Closure.Reason.EXTREME_WEATHER).delete()
+    with pytest.raises(ServiceError, match="code table"):
+        services.closure_code_for(reason=Closure.Reason.EXTREME_WEATHER, scope=Closure.Scope.WHOLE_SCHOOL)
 
 
 def test_declare_fills_register_for_every_pupil_and_school_day(
