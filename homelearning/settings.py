@@ -19,6 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 # The demo (make demo) turns on the local outbox page and the printed logins.
 DEMO_MODE = env_bool("DEMO_MODE", default=False)
+# The demo's invented pupils carry UPNs from an invented local authority (999), so they can never match a
+# real child's; only the demo accepts that number in an import (people.upn).
+UPN_DEMO_LA_NUMBER = "999"
 if DEMO_MODE and not DEBUG:
     raise ImproperlyConfigured("DEMO_MODE needs DEBUG=true: the demo is never a production server.")
 

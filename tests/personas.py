@@ -111,7 +111,7 @@ def build_world() -> World:
         school_class=ash, staff=Staff.objects.get(user=teacher_ash), kind=ClassStaff.Kind.TEACHER
     )
 
-    amy = _pupil(oak, "Amelia", "Parker", datetime.date(2020, 3, 4), preferred_first_name="Amy", upn="A123456789012")
+    amy = _pupil(oak, "Amelia", "Parker", datetime.date(2020, 3, 4), preferred_first_name="Amy", upn="T938456789012")
     ben = _pupil(ash, "Ben", "Parker", datetime.date(2019, 1, 20), has_device=False)
     cara = _pupil(oak, "Cara", "Quinn", datetime.date(2020, 6, 1), send_status=Pupil.Send.EHC_PLAN)
     link = services.carer_link(

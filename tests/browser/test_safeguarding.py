@@ -172,7 +172,7 @@ def test_a_concern_raised_from_a_live_session_reaches_the_dsl_email_and_dashboar
 
 PROVIDER_CSV = (
     "Event Time,Username,Machine,Alert,Search,UPN\n"
-    "20/11/2026 10:15,amy.p,Laptop 7,Self-harm,how to hurt myself,A123456789012\n"
+    "20/11/2026 10:15,amy.p,Laptop 7,Self-harm,how to hurt myself,T938456789012\n"
     "20/11/2026 11:00,ben.p,Laptop 9,Gambling,free spins,\n"
 )
 

@@ -90,7 +90,7 @@ def test_pupil_export_holds_one_record_of_every_kind(world: World, client_for) -
     data, archive = _download(client_for(world.dsl), sar)
 
     assert data["subject"]["legal_first_name"] == "Amelia"
-    assert data["subject"]["upn"] == "A123456789012"
+    assert data["subject"]["upn"] == "T938456789012"
     sections = data["sections"]
     pupil_types = {label for label in made if label not in {"account.emailaddress", "journal.feedbackemailchoice"}}
     for label in sorted(pupil_types):

@@ -264,7 +264,7 @@ def test_register_export(world: World, client_for) -> None:  # type: ignore[no-u
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().strip().splitlines()
     assert lines[0] == "UPN,Surname,Forename,Date,Session,Code,Reason"
-    assert "A123456789012,Parker,Amelia,2026-11-30,AM,Y4,Extreme weather" in lines
+    assert "T938456789012,Parker,Amelia,2026-11-30,AM,Y4,Extreme weather" in lines
     assert len(lines) == 1 + 3 * 2
     # The other school's office exports nothing of ours.
     other = client_for(world.outsider_head).get(url, {"start": "2026-11-30", "end": "2026-11-30"})

@@ -30,7 +30,7 @@ class TestCtf:
         assert batch.preview["counts"]["pupils_add"] == 2
         assert batch.preview["counts"]["carers_add"] == 2
         committed(world.office, sample("pupils_ctf.xml"), name="ctf.xml", full=False, default_class_name="Oak")
-        zoe = Pupil.objects.get(upn="W999200125001")
+        zoe = Pupil.objects.get(upn="X938200125001")
         assert zoe.school_class == world.oak
         assert zoe.date_of_birth == datetime.date(2021, 9, 15)
         links = PupilCarer.objects.filter(pupil=zoe).order_by("priority").select_related("carer")
@@ -38,7 +38,7 @@ class TestCtf:
             ("Maria", "mother", True),
             ("Lars", "father", False),
         ]
-        noah = Pupil.objects.get(upn="K999200125002")
+        noah = Pupil.objects.get(upn="L938200125002")
         assert noah.preferred_first_name == ""  # the same as the legal name
 
     def test_a_ctf_imported_twice_changes_nothing(self, world) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_upload_returns_the_preview_and_commit_applies_it(world, client) -> None
     response = client.post(f"{URL}/{body['code']}/commit", headers=bearer(secret))
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "committed"
-    assert Pupil.objects.filter(upn="W999200125001").exists()
+    assert Pupil.objects.filter(upn="X938200125001").exists()
     again = client.post(f"{URL}/{body['code']}/commit", headers=bearer(secret))
     assert again.status_code == 409
 

@@ -85,11 +85,11 @@ def test_upload_preview_and_commit_through_the_pages(world, client_for) -> None:
     assert "To add" in page and "To mark as left" in page and "Ben Parker" in page
     response = client.post(reverse("roster:import_commit", args=[batch.code]), follow=True)
     assert "Imported." in response.content.decode()
-    assert Pupil.objects.filter(upn="W999200125001").exists()
+    assert Pupil.objects.filter(upn="X938200125001").exists()
     # A second click commits nothing more.
     response = client.post(reverse("roster:import_commit", args=[batch.code]), follow=True)
     assert "already committed" in response.content.decode()
-    assert Pupil.objects.filter(upn="W999200125001").count() == 1
+    assert Pupil.objects.filter(upn="X938200125001").count() == 1
 
 
 def test_a_file_with_problems_shows_them_and_no_commit_button(world, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +128,7 @@ def test_a_file_over_the_limit_is_refused_from_its_size(world, client_for, setti
 
 def test_choosing_columns_through_the_page(world, client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.office)
-    data = b"Pupil Number,Given,Family,Born,Form\nW999200125001,Zoe,Aberg,15/09/2021,Oak\n"
+    data = b"Pupil Number,Given,Family,Born,Form\nX938200125001,Zoe,Aberg,15/09/2021,Oak\n"
     _upload(client, data)
     batch = ImportBatch.objects.get()
     assert batch.problems
@@ -171,7 +171,7 @@ def test_columns_ladder(world, client, client_for) -> None:  # type: ignore[no-u
 
 
 def test_a_real_50mb_upload_is_refused_from_its_length(world, client_for) -> None:  # type: ignore[no-untyped-def]
-    data = b"UPN,Legal Forename\n" + b"A123456789012,Amelia\n" * (50 * 1024 * 1024 // 21)
+    data = b"UPN,Legal Forename\n" + b"T938456789012,Amelia\n" * (50 * 1024 * 1024 // 21)
     response = _upload(client_for(world.office), data, name="whole-mis.csv")
     assert response.status_code == 400
     assert b"The file is too big" in response.content

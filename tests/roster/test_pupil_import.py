@@ -47,14 +47,14 @@ def test_commit_applies_everything_and_marks_leavers_without_deleting(world) -> 
     batch = committed(world.office, sample("pupils_sims.csv"))
     assert batch.status == ImportBatch.Status.COMMITTED
     assert batch.table == {}  # the file's rows are not kept once applied
-    zoe = Pupil.objects.get(upn="W999200125001")
+    zoe = Pupil.objects.get(upn="X938200125001")
     assert (zoe.legal_first_name, zoe.surname, zoe.date_of_birth) == ("Zoë", "Åberg", datetime.date(2021, 9, 15))
     assert zoe.school_class.name == "Hazel"
     assert zoe.school_class.year_group.name == "Reception"
-    shiv = Pupil.objects.get(upn="K999200124001")
+    shiv = Pupil.objects.get(upn="L938200124001")
     assert shiv.preferred_first_name == "Shiv"
     assert shiv.school_class == world.oak
-    assert Pupil.objects.get(upn="K999200125002").send_status == Pupil.Send.SEN_SUPPORT
+    assert Pupil.objects.get(upn="L938200125002").send_status == Pupil.Send.SEN_SUPPORT
     world.ben.refresh_from_db()
     world.cara.refresh_from_db()
     assert world.ben.left_on == datetime.date(2026, 11, 30)
@@ -119,7 +119,7 @@ def test_commit_happens_once_only(world) -> None:  # type: ignore[no-untyped-def
     services.import_commit(batch=batch, by=world.office)
     with pytest.raises(InvalidTransition):
         services.import_commit(batch=batch, by=world.office)
-    assert Pupil.objects.filter(upn="W999200125001").count() == 1
+    assert Pupil.objects.filter(upn="X938200125001").count() == 1
     assert AuditEvent.objects.filter(action="roster.commit").count() == 1
 
 
@@ -153,10 +153,10 @@ def test_every_bad_value_is_named_by_row_and_column(world) -> None:  # type: ign
 def test_a_change_to_the_roll_after_preview_is_caught_at_commit(world) -> None:  # type: ignore[no-untyped-def]
     batch = previewed(world.office, sample("pupils_sims.csv"), full=False)
     # Someone gives another pupil Zoë's UPN between preview and commit.
-    Pupil.objects.filter(pk=world.cara.pk).update(upn="W999200125001", mis_id="777")
+    Pupil.objects.filter(pk=world.cara.pk).update(upn="X938200125001", mis_id="777")
     services.import_commit(batch=batch, by=world.office)
     # Matched by UPN now: Cara's record is renamed, not a duplicate created; still one pupil per UPN.
-    assert Pupil.objects.filter(upn="W999200125001").count() == 1
+    assert Pupil.objects.filter(upn="X938200125001").count() == 1
 
 
 def test_missing_required_columns_are_named(world) -> None:  # type: ignore[no-untyped-def]
@@ -168,7 +168,7 @@ def test_missing_required_columns_are_named(world) -> None:  # type: ignore[no-u
 
 
 def test_choosing_columns_saves_them_for_the_school_and_previews_again(world) -> None:  # type: ignore[no-untyped-def]
-    data = b"Pupil Number,Given,Family,Born,Form\nW999200125001,Zoe,Aberg,15/09/2021,Oak\n"
+    data = b"Pupil Number,Given,Family,Born,Form\nX938200125001,Zoe,Aberg,15/09/2021,Oak\n"
     batch = previewed(world.office, data)
     assert batch.problems
     batch = services.import_columns_set(
@@ -208,7 +208,7 @@ def test_carers_without_email_are_matched_by_name_on_a_second_import(world) -> N
 def test_a_carer_row_for_a_pupil_already_on_roll_links_them_in_a_partial_import(world) -> None:  # type: ignore[no-untyped-def]
     data = (
         b"UPN,Contact Forename,Contact Surname,Relationship,Contact Email\n"
-        b"A123456789012,Sam,Parker,Father,sam.parker@example.com\n"
+        b"T938456789012,Sam,Parker,Father,sam.parker@example.com\n"
     )
     batch = committed(world.office, data, full=False)
     assert batch.preview["counts"]["links_add"] == 1
@@ -219,13 +219,13 @@ def test_a_problem_that_appears_after_preview_fails_the_whole_commit(world) -> N
     batch = previewed(world.office, sample("pupils_sims.csv"), full=False)
     assert batch.can_commit
     # Cara is given Zoë's MIS id with another UPN: the file's row no longer fits the roll.
-    Pupil.objects.filter(pk=world.cara.pk).update(upn="Z999200123001", mis_id="002")
+    Pupil.objects.filter(pk=world.cara.pk).update(upn="A938200123001", mis_id="002")
     with pytest.raises(services.ServiceError, match="problem"):
         services.import_commit(batch=batch, by=world.office)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
     assert batch.table == {}
-    assert not Pupil.objects.filter(upn="K999200125002").exists()  # nothing else was written either
+    assert not Pupil.objects.filter(upn="L938200125002").exists()  # nothing else was written either
     assert not SchoolClass.objects.filter(name="Hazel").exists()
 
 
@@ -244,7 +244,7 @@ def test_a_database_conflict_during_commit_rolls_everything_back(world, monkeypa
         services.import_commit(batch=batch, by=world.office)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
-    assert not Pupil.objects.filter(upn="W999200125001").exists()
+    assert not Pupil.objects.filter(upn="X938200125001").exists()
     world.ben.refresh_from_db()
     assert world.ben.left_on is None
 
@@ -273,8 +273,8 @@ def test_previews_left_waiting_a_day_lose_their_rows(world) -> None:  # type: ig
 def test_one_email_for_two_different_carers_is_a_problem(world) -> None:  # type: ignore[no-untyped-def]
     data = (
         b"UPN,Legal Forename,Legal Surname,DOB,Reg Group,Contact Forename,Contact Surname,Contact Email\n"
-        b"W999200125001,Zoe,Aberg,15/09/2021,Oak,Maria,Aberg,family@example.com\n"
-        b"W999200125001,Zoe,Aberg,15/09/2021,Oak,Lars,Aberg,family@example.com\n"
+        b"X938200125001,Zoe,Aberg,15/09/2021,Oak,Maria,Aberg,family@example.com\n"
+        b"X938200125001,Zoe,Aberg,15/09/2021,Oak,Lars,Aberg,family@example.com\n"
     )
     found = problems_of(previewed(world.office, data))
     assert [(row, column) for row, column, _ in found] == [(3, "Contact email")]
@@ -283,6 +283,29 @@ def test_one_email_for_two_different_carers_is_a_problem(world) -> None:  # type
 
 def test_an_mis_id_that_belongs_to_another_pupil_is_a_problem(world) -> None:  # type: ignore[no-untyped-def]
     Pupil.objects.filter(pk=world.cara.pk).update(mis_id="001")
-    data = b"UPN,Adno,Legal Forename,Legal Surname,DOB,Reg Group\nA123456789012,001,Amelia,Parker,04/03/2020,Oak\n"
+    data = b"UPN,Adno,Legal Forename,Legal Surname,DOB,Reg Group\nT938456789012,001,Amelia,Parker,04/03/2020,Oak\n"
     found = problems_of(previewed(world.office, data, full=False))
     assert found == [(2, "MIS id", "MIS id 001 already belongs to another pupil on roll.")]
+
+
+def test_a_upn_from_no_local_authority_is_refused_in_the_preview_naming_its_row(world) -> None:  # type: ignore[no-untyped-def]
+    # The check letter is right, but 123 is no authority's DfE number.
+    data = (
+        b"UPN,Legal Forename,Legal Surname,DOB,Reg Group\n"
+        b"X938200125001,Zoe,Aberg,15/09/2021,Oak\n"
+        b"UPN_PLACEHOLDER,Yusuf,Bell,02/10/2021,Oak\n"
+    ).replace(b"UPN_PLACEHOLDER", _upn("123200125001").encode())
+    batch = previewed(world.office, data)
+    found = problems_of(batch)
+    assert [(row, column) for row, column, _ in found] == [(3, "UPN")]
+    assert "(123)" in found[0][2] and "no authority has that number" in found[0][2]
+    before = Pupil.objects.count()
+    with pytest.raises(services.ServiceError):
+        services.import_commit(batch=batch, by=world.office)
+    assert Pupil.objects.count() == before
+
+
+def _upn(body: str) -> str:
+    from homelearning.people.upn import upn_check_letter
+
+    return upn_check_letter(body) + body

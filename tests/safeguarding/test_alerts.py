@@ -23,7 +23,7 @@ GOOD = (
 # As a filtering provider exports it: its own column names, day-first dates, a UPN column.
 PROVIDER = (
     "Date/Time,Username,Computer,Rule,URL,UPN\n"
-    "20/11/2026 10:15,amy.p,Laptop 7,Violence,https://example.test/a,A123456789012\n"
+    "20/11/2026 10:15,amy.p,Laptop 7,Violence,https://example.test/a,T938456789012\n"
     "20/11/2026 11:00:30,ben.p,Laptop 9,Adult content,https://example.test/b,\n"
 )
 PROVIDER_MAPPING = {
@@ -216,7 +216,7 @@ class TestImport:
                 ["Line 2: the user column is empty."],
             ),
             (
-                PROVIDER.replace("A123456789012", "Zed Nobody"),
+                PROVIDER.replace("T938456789012", "Zed Nobody"),
                 PROVIDER_MAPPING,
                 ["Line 2: no child of this school matches “Zed Nobody”"],
             ),
@@ -238,20 +238,20 @@ class TestImport:
     def test_another_schools_child_is_unknown(self, world, client_for):
         world.outsider_pupil.upn = "Z999999999999"
         world.outsider_pupil.save(update_fields=["upn"])
-        text = PROVIDER.replace("A123456789012", "Z999999999999")
+        text = PROVIDER.replace("T938456789012", "Z999999999999")
         response = confirm(client_for(world.dsl), text, PROVIDER_MAPPING)
         assert "no child of this school matches “Z999999999999”" in response.content.decode()
         assert not FilterAlert.objects.exists()
 
     def test_a_name_two_children_share_asks_for_the_upn(self, world, client_for):
         builders.second_pupil_named(world, "Cara", "Quinn")
-        text = PROVIDER.replace("A123456789012", "cara  QUINN")
+        text = PROVIDER.replace("T938456789012", "cara  QUINN")
         response = confirm(client_for(world.dsl), text, PROVIDER_MAPPING)
         assert "more than one child is called “cara  QUINN”: use their UPN instead." in response.content.decode()
         assert not FilterAlert.objects.exists()
 
     def test_a_full_name_matches(self, world, client_for):
-        confirm(client_for(world.dsl), PROVIDER.replace("A123456789012", "Amelia Parker"), PROVIDER_MAPPING)
+        confirm(client_for(world.dsl), PROVIDER.replace("T938456789012", "Amelia Parker"), PROVIDER_MAPPING)
         assert FilterAlert.objects.get(device_user="amy.p").pupil == world.amy
 
     def test_a_column_not_in_the_file_is_refused(self, world, client_for):

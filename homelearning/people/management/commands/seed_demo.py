@@ -149,7 +149,7 @@ HOUSEHOLDS: tuple[tuple[int, tuple[tuple[str, str], ...]], ...] = (
     (2, ((Rel.OTHER_RELATIVE, "f"),)),
     (1, ((Rel.FOSTER_CARER, "f"),)),
 )
-_FICTIONAL_LA = "999"
+_FICTIONAL_LA = settings.UPN_DEMO_LA_NUMBER
 
 
 # --- The plan: pure, deterministic ---------------------------------------------------------
