@@ -124,7 +124,28 @@ def _risk_assessment(world: World, client_for, data: bytes) -> int:  # type: ign
     return 302
 
 
-PATHS = {"journal": _journal, "worksheet": _worksheet, "risk assessment": _risk_assessment}
+def _medical_advice(world: World, client_for, data: bytes) -> int:  # type: ignore[no-untyped-def]
+    case = requested_case(world)
+    try:
+        provision.medical_advice_record(
+            case=case,
+            by=world.staff(world.head),
+            advised_by="Dr Rao, GP",
+            advised_on=datetime.date(2026, 11, 26),
+            summary="Rest at home.",
+            document=SimpleUploadedFile("gp.pdf", data, content_type="application/pdf"),
+        )
+    except ServiceError:
+        return 400
+    return 302
+
+
+PATHS = {
+    "journal": _journal,
+    "worksheet": _worksheet,
+    "risk assessment": _risk_assessment,
+    "medical advice": _medical_advice,
+}
 
 
 def _stored() -> int:

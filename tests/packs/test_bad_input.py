@@ -140,3 +140,29 @@ def test_a_too_long_collector_name_is_refused_and_the_pack_stays_ready(closed: W
     assert "at most 200 characters" in response.content.decode()
     pack.refresh_from_db()
     assert pack.status == Pack.Status.READY
+
+
+@pytest.mark.parametrize("kind", ["javascript open action", "launch open action", "uri open action", "embedded file"])
+def test_a_hostile_pdf_in_the_review_is_refused_and_changes_nothing(closed: World, client_for, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """The returned pack's scans go into the journal through the same PDF gate as every upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from homelearning.journal.models import CallRequest, WorkItem
+    from tests.pdfs import HOSTILE
+
+    from .builders import returned_pack
+
+    pack = returned_pack(closed)
+    response = client_for(closed.teacher_ash).post(
+        reverse("packs:review", args=[pack.code]),
+        {
+            "went_well": "Good",
+            "challenges": "None",
+            "next_steps": "More",
+            "uploads": [SimpleUploadedFile("scan.pdf", HOSTILE[kind], content_type="application/pdf")],
+        },
+    )
+    assert response.status_code == 400
+    pack.refresh_from_db()
+    assert pack.status == Pack.Status.RETURNED
+    assert not WorkItem.objects.exists() and not CallRequest.objects.exists()
