@@ -85,10 +85,11 @@ def primary_carers_of(pupil_ids: list[int]) -> list[PupilCarer]:
     )
 
 
-def illness_days(*, school: School, code: str, threshold: int) -> dict[int, int]:
-    """Pupil id → school days coded `code` (a day counts once, whichever sessions), for those at the threshold."""
+def illness_days(*, school: School, code: str, threshold: int, today: datetime.date) -> dict[int, int]:
+    """Pupil id → school days coded `code` up to and including today (a case marks its days ahead; the
+    ones still to come are not absence yet), a day counted once whichever sessions, for those at the threshold."""
     rows = (
-        RegisterMark.objects.filter(school=school, absence_code_id=code, pupil__left_on__isnull=True)
+        RegisterMark.objects.filter(school=school, absence_code_id=code, pupil__left_on__isnull=True, date__lte=today)
         .values("pupil_id")
         .annotate(days=Count("date", distinct=True))
         .filter(days__gte=threshold)
@@ -111,7 +112,7 @@ def dashboard(*, school: School, today: datetime.date, illness_code: str, illnes
     counts = dict(open_cases.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     active = open_cases.filter(status=Case.Status.ACTIVE).select_related("pupil__school_class")
     week_end = today + datetime.timedelta(days=7)
-    illness = illness_days(school=school, code=illness_code, threshold=illness_threshold)
+    illness = illness_days(school=school, code=illness_code, threshold=illness_threshold, today=today)
     pupils = Pupil.objects.filter(pk__in=illness).select_related("school_class").order_by("surname")
     return Dashboard(
         closures=closures_in_force(school, today),

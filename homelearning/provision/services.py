@@ -751,7 +751,9 @@ def illness_alerts_send(*, today: datetime.date | None = None) -> int:
     sent = 0
     for school in School.objects.all():
         policy = policy_in_force(school)
-        counts = illness_days(school=school, code="I", threshold=policy.illness_alert_school_days)
+        counts = illness_days(
+            school=school, code="I", threshold=policy.illness_alert_school_days, today=today or clock.today()
+        )
         if not counts:
             continue
         already = set(IllnessAlert.objects.filter(pupil_id__in=counts).values_list("pupil_id", flat=True))
