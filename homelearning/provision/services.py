@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
@@ -268,6 +272,48 @@ def closure_declare(
     return closure, True
 
 
+def _closure_days(closure: Closure) -> str:
+    """'on Monday 7 December 2026' for one day, 'from Monday 7 December 2026 to Friday 11 December 2026' else."""
+    first = date_format(closure.first_day, "l j F Y")
+    if closure.first_day == closure.last_day:
+        return gettext("on %(day)s") % {"day": first}
+    return gettext("from %(first)s to %(last)s") % {"first": first, "last": date_format(closure.last_day, "l j F Y")}
+
+
+def _closure_subject(closure: Closure) -> str:
+    if closure.first_day == closure.last_day:
+        text = gettext("%(school)s: school closed on %(day)s, learning at home")
+    else:
+        text = gettext("%(school)s: school closed, learning at home from %(day)s")
+    return text % {"school": closure.school.name, "day": date_format(closure.first_day, "j F")}
+
+
+def _closure_body(closure: Closure, carer_name: str, links: Sequence[PupilCarer]) -> str:
+    """The closure email, with a link to each child's plan for the first day (first names only)."""
+    school = closure.school
+    names = ", ".join(link.pupil.first_name for link in links)
+    lines = [
+        gettext("Dear %(name)s,") % {"name": carer_name},
+        "",
+        gettext("%(school)s is closed to %(children)s %(days)s (%(reason)s).")
+        % {
+            "school": school.name,
+            "children": names,
+            "days": _closure_days(closure),
+            "reason": closure.get_reason_display().lower(),
+        },
+        gettext("Learning continues at home. The plan for %(day)s:") % {"day": date_format(closure.first_day, "l j F")},
+    ]
+    for link in links:
+        path = reverse("learning:child_day", args=[link.pupil.code, closure.first_day])
+        lines.append(f"- {link.pupil.first_name}: {settings.SITE_URL}{path}")
+    lines += [
+        "",
+        gettext("If you have questions, contact the office: %(email)s.") % {"email": school.office_email},
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def closure_notify_carers(*, closure: Closure) -> int:
     """Queue one email to each affected primary carer (one per carer, naming their children)."""
     from homelearning.provision.selectors import primary_carers_of
@@ -286,16 +332,11 @@ def closure_notify_carers(*, closure: Closure) -> int:
             return 0
         for links in by_carer.values():
             carer = links[0].carer
-            names = ", ".join(sorted(link.pupil.first_name for link in links))
             email_queue(
                 to=carer.email,
-                subject=f"{school.name}: school closed, learning at home from {closure.first_day:%-d %B}",
-                body_text=(
-                    f"Dear {carer.full_name},\n\n"
-                    f"{school.name} is closed to {names} from {closure.first_day:%A %-d %B %Y} "
-                    f"to {closure.last_day:%A %-d %B %Y} ({closure.get_reason_display().lower()}).\n"
-                    "Learning continues at home: sign in to Home Learning for the day's work.\n\n"
-                    f"If you have questions, contact the office: {school.office_email}.\n"
+                subject=_closure_subject(closure),
+                body_text=_closure_body(
+                    closure, carer.full_name, sorted(links, key=lambda link: link.pupil.first_name)
                 ),
                 kind="provision.closure",
                 school=school,

@@ -90,6 +90,21 @@ def test_declare_fills_register_for_every_pupil_and_school_day(
     assert sorted(e.to for e in emails) == ["pat.parker@example.com", "q.quinn@example.com"]
     pat = emails.filter(to="pat.parker@example.com").first()
     assert pat is not None and "Amy, Ben" in pat.body_text
+    assert "from Monday 30 November 2026 to Friday 4 December 2026" in pat.body_text
+    # A link to each child's plan for the first day, by first name only.
+    amy_link = f"- Amy: http://127.0.0.1:8000/children/{world.amy.code}/learning/2026-11-30/"
+    assert amy_link in pat.body_text
+    assert f"/children/{world.ben.code}/learning/2026-11-30/" in pat.body_text
+    assert world.amy.surname not in pat.body_text.split("Dear")[1].split("\n", 1)[1]
+
+
+def test_a_one_day_closure_email_names_the_day_once(terms: World) -> None:
+    closure = whole_school_closure(terms, first=MON, last=MON)
+    closure_notify.call(closure_id=closure.pk)
+    email = OutboundEmail.objects.filter(kind="provision.closure", to="pat.parker@example.com").get()
+    assert "is closed to Amy, Ben on Monday 30 November 2026 (extreme weather)." in email.body_text
+    assert "to Monday" not in email.body_text
+    assert email.subject == "Balfour Test Infant School: school closed on 30 November, learning at home"
 
 
 def test_declaring_the_same_closure_twice_changes_nothing(terms: World) -> None:
