@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from homelearning.core import clock
+from homelearning.core.calendar import SchoolCalendar, bank_holiday_name
 from homelearning.people.models import ClassStaff, Pupil, School, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.safeguarding.models import (
@@ -47,11 +48,14 @@ def contact_statuses(
     remote_pupil_ids: Iterable[int],
     every_days: int,
     today: datetime.date,
+    is_working_day: Callable[[datetime.date], bool] = lambda day: day.weekday() < 5,
 ) -> list[ContactDue]:
     """Pure: for each vulnerable pupil in remote education, the teacher's and the DSL's contact this period.
 
     A contact is done when one was made in the last `every_days` days; otherwise it is due
     `every_days` after the last one (or after the pupil was added to the list) and overdue after that.
+    A due date that falls when the school is shut (a weekend, a bank holiday, an INSET day) comes
+    forward to the working day before, so a week's contact is never due on a Saturday.
     """
     remote = set(remote_pupil_ids)
     result: list[ContactDue] = []
@@ -61,7 +65,7 @@ def contact_statuses(
         for by in ("teacher", "dsl"):
             last = last_contacts.get((pupil_id, by))
             anchor = last if last is not None else since
-            due_on = anchor + datetime.timedelta(days=every_days)
+            due_on = _working_day_on_or_before(anchor + datetime.timedelta(days=every_days), anchor, is_working_day)
             if last is not None and last > today - datetime.timedelta(days=every_days):
                 status = DONE
             elif today > due_on:
@@ -70,6 +74,29 @@ def contact_statuses(
                 status = DUE
             result.append(ContactDue(pupil=pupils[pupil_id], by=by, status=status, due_on=due_on, last_contact=last))
     return result
+
+
+def _working_day_on_or_before(
+    day: datetime.date, not_before: datetime.date, is_working_day: Callable[[datetime.date], bool]
+) -> datetime.date:
+    candidate = day
+    while candidate > not_before:
+        if is_working_day(candidate):
+            return candidate
+        candidate -= datetime.timedelta(days=1)
+    return day  # no working day in between: keep the plain date rather than none
+
+
+def school_working_day(calendar: SchoolCalendar) -> Callable[[datetime.date], bool]:
+    """A school day in term (as the calendar says), or any weekday that is not a bank holiday outside the
+    terms entered (so a school that has not entered its terms still gets weekday due dates)."""
+
+    def working(day: datetime.date) -> bool:
+        if any(first <= day <= last for first, last in calendar.terms):
+            return calendar.is_school_day(day)
+        return day.weekday() < 5 and not bank_holiday_name(day)
+
+    return working
 
 
 def _sort_key(pupil: Pupil) -> tuple[str, str]:
@@ -149,6 +176,10 @@ def contacts_overview(school: School, *, today: datetime.date, remote: set[int] 
         day = timezone.localdate(at)
         if day <= today and day > last.get((pupil_id, by), datetime.date.min):
             last[(pupil_id, by)] = day
+    anchors = [*since.values(), *last.values()]
+    calendar = SchoolCalendar.load(
+        school, min(anchors, default=today), max(anchors, default=today) + datetime.timedelta(days=every_days)
+    )
     rows = contact_statuses(
         vulnerable_since=since,
         pupils=pupils,
@@ -156,6 +187,7 @@ def contacts_overview(school: School, *, today: datetime.date, remote: set[int] 
         remote_pupil_ids=remote,
         every_days=every_days,
         today=today,
+        is_working_day=school_working_day(calendar),
     )
     teachers: dict[int, list[str]] = defaultdict(list)
     for link in ClassStaff.objects.filter(

@@ -27,7 +27,7 @@ def pupil(pk: int, name: str) -> Pupil:
 class TestContactStatuses:
     """The pure rule, with the set of pupils in remote education given."""
 
-    def statuses(self, *, last=None, since=datetime.date(2026, 10, 1), remote=(1,), every=7):
+    def statuses(self, *, last=None, since=datetime.date(2026, 10, 1), remote=(1,), every=7, **kwargs):
         pupils = {1: pupil(1, "Amy")}
         rows = contact_statuses(
             vulnerable_since={1: since},
@@ -36,8 +36,33 @@ class TestContactStatuses:
             remote_pupil_ids=remote,
             every_days=every,
             today=TODAY,
+            **kwargs,
         )
         return {r.by: r for r in rows}
+
+    def test_a_due_date_on_a_weekend_comes_forward_to_the_friday(self):
+        # Added on Saturday 21 November: seven days on is Saturday 28th; due Friday 27th instead.
+        rows = self.statuses(since=datetime.date(2026, 11, 21))
+        assert rows["teacher"].due_on == datetime.date(2026, 11, 27)
+        assert rows["teacher"].due_on.weekday() == 4
+        # A contact made on Sunday 22nd: due Friday 27th, not Sunday 29th.
+        rows = self.statuses(last={(1, "dsl"): datetime.date(2026, 11, 22)})
+        assert rows["dsl"].due_on == datetime.date(2026, 11, 27)
+
+    def test_a_due_date_when_the_school_is_shut_comes_forward_to_the_last_open_day(self):
+        inset = datetime.date(2026, 11, 26)  # Thursday
+        rows = self.statuses(
+            last={(1, "teacher"): datetime.date(2026, 11, 19)},
+            is_working_day=lambda day: day.weekday() < 5 and day != inset,
+        )
+        assert rows["teacher"].due_on == datetime.date(2026, 11, 25)
+
+    def test_every_due_date_over_a_year_is_a_working_day(self):
+        for offset in range(366):
+            since = datetime.date(2026, 1, 1) + datetime.timedelta(days=offset)
+            for every in (5, 7, 14):
+                rows = self.statuses(since=since, every=every)
+                assert rows["teacher"].due_on.weekday() < 5, (since, every)
 
     def test_never_contacted_since_long_ago_is_overdue_for_both(self):
         rows = self.statuses()
@@ -46,7 +71,8 @@ class TestContactStatuses:
     def test_newly_added_is_due_within_the_period(self):
         rows = self.statuses(since=TODAY - datetime.timedelta(days=3))
         assert rows["teacher"].status == DUE
-        assert rows["teacher"].due_on == TODAY + datetime.timedelta(days=4)
+        # Seven days after Sunday 22nd is a Sunday: due the Friday before.
+        assert rows["teacher"].due_on == TODAY + datetime.timedelta(days=2)
 
     def test_a_contact_in_the_last_seven_days_is_done_and_the_next_is_due_seven_days_on(self):
         rows = self.statuses(last={(1, "teacher"): TODAY - datetime.timedelta(days=6)})
@@ -303,3 +329,19 @@ class TestDigest:
 def test_time_is_aware(world):
     assert timezone.is_aware(timezone.now())
     assert services.site_url("/x").endswith("/x")
+
+
+def test_the_schools_calendar_decides_which_days_are_working_days():
+    from homelearning.core.calendar import SchoolCalendar
+    from homelearning.safeguarding.selectors import school_working_day
+
+    inset = datetime.date(2026, 11, 26)
+    calendar = SchoolCalendar(
+        terms=((datetime.date(2026, 9, 3), datetime.date(2026, 12, 18)),), closed=frozenset({inset})
+    )
+    working = school_working_day(calendar)
+    assert working(datetime.date(2026, 11, 25))
+    assert not working(inset)  # an INSET day in term
+    assert not working(datetime.date(2026, 11, 28))  # a Saturday
+    assert working(datetime.date(2026, 12, 22))  # a weekday after the terms entered
+    assert not working(datetime.date(2026, 12, 25))  # Christmas Day, a bank holiday
