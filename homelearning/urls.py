@@ -1,3 +1,5 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from homelearning.core import views as core_views
@@ -5,8 +7,16 @@ from homelearning.core import views as core_views
 # A lost database connection shows "back in a moment" (503), not the error page.
 handler500 = "homelearning.core.health.server_error"
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("homelearning/favicon.ico"))
+
+
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is a static file.
+    path("favicon.ico", favicon),
     path("accounts/", include("allauth.urls")),
     path("api/", include("homelearning.api.urls")),
     path("", include("homelearning.core.urls")),

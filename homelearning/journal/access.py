@@ -8,7 +8,7 @@ from django.http import Http404
 from homelearning.journal.models import CallRequest, Comment, WorkFile, WorkItem
 from homelearning.learning.models import Activity
 from homelearning.people.access import pupils_visible_to
-from homelearning.people.models import ClassStaff, Pupil, Role
+from homelearning.people.models import ClassStaff, Pupil, Role, SchoolClass
 from homelearning.people.viewer import Viewer
 
 MODERATOR_ROLES = (Role.HEADTEACHER, Role.SENIOR_LEADER)
@@ -102,6 +102,13 @@ def get_call_for_staff(viewer: Viewer, code: str) -> CallRequest:
         return calls_visible_to(viewer).select_related("pupil", "school").get(code=code)
     except CallRequest.DoesNotExist:
         raise Http404("No such call.") from None
+
+
+def teaches_class(viewer: Viewer, school_class: SchoolClass) -> bool:
+    """Whether the viewer is one of this class's own staff (teacher or TA): who records paper work returned."""
+    if viewer.staff is None:
+        return False
+    return ClassStaff.objects.filter(school_class=school_class, staff=viewer.staff).exists()
 
 
 def get_pupil_for_class_staff(viewer: Viewer, code: str) -> Pupil:

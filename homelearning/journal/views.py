@@ -287,8 +287,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def class_inbox(request: HttpRequest, code: str) -> HttpResponse:
     school_class = get_class_for_staff(viewer_of(request), code)
     items = selectors.class_inbox(school_class)
-    pupils = pupils_visible_to(viewer_of(request)).filter(school_class=school_class).order_by("surname")
-    context = {"school_class": school_class, "items": items, "pupils": pupils}
+    viewer = viewer_of(request)
+    # Recording paper work is for the class's own staff; others see the inbox without those links.
+    teaches = access.teaches_class(viewer, school_class)
+    pupils = pupils_visible_to(viewer).filter(school_class=school_class).order_by("surname") if teaches else []
+    context = {"school_class": school_class, "items": items, "pupils": pupils, "teaches": teaches}
     return render(request, "journal/class_inbox.html", context)
 
 

@@ -152,3 +152,25 @@ def test_signed_in_parent_can_sign_out(page: Page, world: World) -> None:
     page.get_by_role("button", name="Sign out").click()
     wait_for_path(page, "/accounts/login/")
     assert_not_signed_in(page)
+
+
+def test_the_password_check_before_a_sensitive_step_passes_axe_on_a_phone(page: Page, world: World) -> None:
+    """allauth asks for the password again (e.g. before setting up an authenticator); its "Forgot your
+    password?" link was a target under 24 px (WCAG 2.5.8)."""
+    from tests.browser.helpers import MOBILE, sign_in_staff
+
+    page.set_viewport_size(MOBILE)
+    sign_in_staff(page, world.teacher)
+    page.goto("/accounts/reauthenticate/")
+    link = page.get_by_role("link", name="Forgot your password?")
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box is not None and box["height"] >= 24
+    assert_no_axe_violations(page)
+
+
+def test_the_favicon_is_served(page: Page, world: World) -> None:
+    response = page.request.get("/favicon.ico")
+    assert response.ok
+    assert response.headers["content-type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert response.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
