@@ -237,7 +237,7 @@ def pack_request(
 def _template_activities(template: PlanTemplate) -> list[Activity]:
     return list(
         Activity.objects.filter(template=template)
-        .select_related("subject")
+        .select_related("subject__parent")
         .prefetch_related(Prefetch("resources", queryset=Resource.objects.order_by("title"), to_attr="resource_list"))
         .order_by("position", "pk")
     )

@@ -45,7 +45,7 @@ def test_pack_pdf_holds_the_childs_own_plan(closed: World) -> None:
     assert "Parker" not in pdf_text(data)  # first name only
     monday = reader.pages[1].extract_text()
     assert "Monday 30 November" in monday and "Number bonds Monday" in monday and "Read a story Monday" in monday
-    assert "Find pairs that make ten." in monday and "About 45 minutes" in monday
+    assert "Find pairs that make ten." in monday and "About 45 min" in monday
     assert "Number bonds game" in monday and "Play two rounds." in monday and BITESIZE in monday
     assert "is at the back of this pack" in monday
     wednesday = reader.pages[3].extract_text()
@@ -90,3 +90,26 @@ def test_the_renderer_refuses_external_urls(settings) -> None:  # type: ignore[n
     # A page naming an external image still renders, without it.
     data = html_to_pdf('<p>Hello</p><img src="https://example.com/tracker.png" alt="">')
     assert "Hello" in pdf_text(data)
+
+
+def test_the_pack_prints_the_plan_formatted_as_the_parents_page_shows_it(closed: World) -> None:
+    world = closed
+    teacher = world.staff(world.teacher_ash)
+    plans = planned_week(world.ash, teacher)
+    learning.activity_add(
+        plan=plans[0],
+        by=teacher,
+        subject=Subject.objects.get(code="maths"),
+        title="Maths: counting buttons",
+        instructions="Count **twenty** buttons.\n- Make pairs\n- Make tens",
+        minutes=30,
+        confirm_over=True,
+    )
+    pack = services.pack_compile(pack=requested_pack(world), by=office(world))
+    with pack.pdf.open("rb") as handle:
+        monday = pdf_text(handle.read())  # the day runs over onto a second page
+    assert "Maths: counting buttons" in monday
+    assert "Maths: Maths:" not in monday  # the area is printed once, beside the time
+    assert "**" not in monday and "- Make" not in monday
+    assert "Count twenty buttons." in monday and "Make pairs" in monday and "Make tens" in monday
+    assert "Maths · About 30 min" in monday
