@@ -269,7 +269,7 @@ def carer_report(request: HttpRequest) -> HttpResponse:
                 return render(request, "safeguarding/carer_report_sent.html", {"school": school})
     else:
         form = CarerReportForm(pupils=pupils)
-    return render(request, "safeguarding/carer_report.html", {"form": form})
+    return render(request, "safeguarding/carer_report.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 @dsl_team_required
