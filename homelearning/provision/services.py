@@ -627,8 +627,15 @@ def _check_case_dates(*, school: School, start: datetime.date, end: datetime.dat
             raise ServiceError(f"The {name} ({day:%-d %B %Y}) is not a school day.")
     latest = latest_end_allowed(school=school, start=start, weeks=weeks)
     if latest is None or end > latest:
-        limit = f" ({latest:%-d %B %Y})" if latest else ""
-        raise ServiceError(f"The longest a case may run before a review is {weeks} school weeks{limit}.")
+        if latest is None:
+            raise ServiceError(
+                f"A case can run for at most {weeks} school weeks at a time, and the school calendar has no "
+                "school days after this start. Add the next term on the calendar page first."
+            )
+        raise ServiceError(
+            f"A case can run for at most {weeks} school weeks at a time: choose an end date on or before "
+            f"{latest:%A %-d %B %Y}. If the pupil needs longer, continue the case at a review before then."
+        )
 
 
 @transaction.atomic

@@ -132,6 +132,8 @@ def test_agreement_recorded_once(world: World) -> None:
         (datetime.date(2026, 11, 28), FRI, "not a school day"),
         (MON, datetime.date(2026, 12, 25), "not a school day"),
         (MON, datetime.date(2027, 1, 26), "6 school weeks"),
+        # Twelve weeks away: the message gives the latest end date allowed and how to go on longer.
+        (MON, datetime.date(2027, 2, 22), r"on or before \w+day \d+ \w+ 20\d\d\. If the pupil needs longer, continue"),
     ],
 )
 def test_bad_dates_are_refused(world: World, start: datetime.date, end: datetime.date, message: str) -> None:
