@@ -304,20 +304,39 @@ def case_end(request: HttpRequest, code: str) -> HttpResponse:
     return _done(request, case, "The case is closed; the pupil returns to school.")
 
 
+# The page view shows this many sessions at most; the CSV has them all.
+REGISTER_PAGE_ROWS = 1000
+
+
 @staff_required(*EXPORT_ROLES)
 def register_export(request: HttpRequest) -> HttpResponse:
+    """The register for a date range: on the page ("Show here"), or as a CSV for the MIS."""
     staff = _staff(request)
     form = ExportForm(request.GET or None)
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         marks = selectors.register_rows(school=staff.school, start=start, end=end)
+        on_page = request.GET.get("as") == "page"
         audit(
-            action="register.export",
+            action="register.view" if on_page else "register.export",
             actor=request.user,  # type: ignore[arg-type]
             school=staff.school,
             request=request,
             details={"from": start.isoformat(), "to": end.isoformat()},
         )
+        if on_page:
+            rows = list(marks[: REGISTER_PAGE_ROWS + 1])
+            return render(
+                request,
+                "provision/register_export.html",
+                {
+                    "form": form,
+                    "rows": rows[:REGISTER_PAGE_ROWS],
+                    "more": len(rows) > REGISTER_PAGE_ROWS,
+                    "limit": REGISTER_PAGE_ROWS,
+                    "shown": True,
+                },
+            )
         response = HttpResponse(register_csv(marks), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="register-{start}-{end}.csv"'
         return response

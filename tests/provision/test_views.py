@@ -271,6 +271,27 @@ def test_register_export(world: World, client_for) -> None:  # type: ignore[no-u
     assert other.content.decode().strip().splitlines() == ["UPN,Surname,Forename,Date,Session,Code,Reason"]
 
 
+def test_the_register_can_be_read_on_the_page(world: World, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from homelearning.core.models import AuditEvent
+    from homelearning.provision import views
+
+    whole_school_closure(world)
+    url = reverse("provision:register_export")
+    response = client_for(world.office).get(url, {"start": "2026-11-30", "end": "2026-11-30", "as": "page"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "6 sessions, 30 November 2026 to 30 November 2026" in page
+    assert "<td>Amelia Parker</td><td>T938456789012</td><td>Y4</td><td>Extreme weather</td>" in page
+    assert AuditEvent.objects.filter(action="register.view").count() == 1
+    # A long range shows the first rows and says the CSV has them all.
+    monkeypatch.setattr(views, "REGISTER_PAGE_ROWS", 4)
+    page = client_for(world.office).get(url, {"start": "2026-11-30", "end": "2026-12-04", "as": "page"}).content
+    assert b"(the first 4; download the CSV for them all)" in page
+    # Another school's office sees none of ours.
+    other = client_for(world.outsider_head).get(url, {"start": "2026-11-30", "end": "2026-11-30", "as": "page"})
+    assert b"No pupil was in remote education in this range." in other.content
+
+
 @pytest.mark.parametrize(
     "params",
     [
