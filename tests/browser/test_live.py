@@ -170,5 +170,8 @@ def test_office_bans_and_redirect_pages_pass_axe(page: Page, terms: World) -> No
     assert_no_axe_violations(page)
     page.get_by_label("How was the agreement broken?").fill("Shared the link.")
     page.get_by_role("button", name="Stop live sessions").click()
-    expect(page.get_by_text("Only the child's class staff")).to_be_visible()
+    # Said at the top of the page (the error summary, focused) and beside the form.
+    expect(page.locator("#error-summary")).to_contain_text("Only the child's class staff")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.get_by_text("Only the child's class staff").nth(1)).to_be_visible()
     assert_no_axe_violations(page)
