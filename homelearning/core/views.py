@@ -35,6 +35,7 @@ from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
 from homelearning.people.models import Role, Staff
 from homelearning.people.viewer import Viewer
+from homelearning.safeguarding.access import unacknowledged_count
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             context["overview"] = people_selectors.school_overview(school, today=today)
         if viewer.is_leader or viewer.is_office:
             context["email_counts"] = email_counts(school)
+        context["concerns_waiting"] = unacknowledged_count(viewer)
         context["policy"] = people_selectors.policy_in_force(school)
         context["policy_review_due"] = context["policy"].review_is_due(today)  # type: ignore[attr-defined]
         return render(request, "core/home_staff.html", context)

@@ -109,6 +109,16 @@ def concerns_visible_to(viewer: Viewer) -> QuerySet[Concern]:
     return concerns.filter(raised_by=viewer.user)
 
 
+def unacknowledged_count(viewer: Viewer) -> int | None:
+    """For the DSL team's home page: how many concerns wait to be acknowledged (None for anyone else).
+    A number only, with no child named, so the home page shows it without opening a record."""
+    if not is_dsl_team(viewer):
+        return None
+    return (
+        concerns_visible_to(viewer).filter(acknowledged_at__isnull=True).exclude(status=Concern.Status.CLOSED).count()
+    )
+
+
 def get_concern_for_staff(viewer: Viewer, code: str) -> Concern:
     try:
         return concerns_visible_to(viewer).select_related("category", "school").get(code=code)
