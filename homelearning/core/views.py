@@ -30,11 +30,13 @@ from homelearning.core.selectors import (
     email_counts,
     emails_for_school,
 )
+from homelearning.journal.selectors import family_news
 from homelearning.learning.today import children_today
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
 from homelearning.people.models import Role, Staff
 from homelearning.people.viewer import Viewer
+from homelearning.provision.selectors import closures_for_children
 from homelearning.safeguarding.access import unacknowledged_count
 
 
@@ -59,7 +61,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["policy_review_due"] = context["policy"].review_is_due(today)  # type: ignore[attr-defined]
         return render(request, "core/home_staff.html", context)
     if viewer.is_parent:
-        context["children"] = children_today(context["children"], clock.today())  # type: ignore[arg-type]
+        today = clock.today()
+        pupil_ids = [c.pupil.pk for c in context["children"]]  # type: ignore[attr-defined]
+        context["closures"] = closures_for_children(pupil_ids=pupil_ids, day=today)
+        context["news"] = family_news(pupil_ids=pupil_ids, asked_by_id=request.user.pk, now=clock.now())
+        context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)
 

@@ -144,3 +144,33 @@ def reviewed_recently(
     for user_id, entry in rows.items():
         entry.who = names.get(user_id) or "A former member of staff"
     return sorted(rows.values(), key=lambda r: r.last, reverse=True)
+
+
+# How far back a parent's home page looks for feedback to point out.
+RECENT_FEEDBACK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FamilyNews:
+    feedback: list[Feedback]
+    calls: list[CallRequest]
+
+
+def family_news(*, pupil_ids: list[int], asked_by_id: int, now: datetime.datetime) -> FamilyNews:
+    """For a parent's home page: feedback on their children's work in the last week, newest first, and the
+    calls they asked for that the school has not yet made (their own requests only)."""
+    feedback = list(
+        Feedback.objects.filter(
+            item__pupil_id__in=pupil_ids, created_at__gte=now - datetime.timedelta(days=RECENT_FEEDBACK_DAYS)
+        )
+        .select_related("item__pupil", "item__activity")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    calls = list(
+        CallRequest.objects.filter(
+            pupil_id__in=pupil_ids, asked_by_id=asked_by_id, by_staff=False, status=CallRequest.Status.OPEN
+        )
+        .select_related("pupil")
+        .order_by("created_at", "pk")
+    )
+    return FamilyNews(feedback=feedback, calls=calls)

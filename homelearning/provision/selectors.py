@@ -132,3 +132,19 @@ def register_rows(*, school: School, start: datetime.date, end: datetime.date) -
         .select_related("pupil")
         .order_by("date", "pupil__surname", "pupil__legal_first_name", "pupil_id", "session")
     )
+
+
+def closures_for_children(*, pupil_ids: list[int], day: datetime.date) -> list[tuple[Closure, list[Pupil]]]:
+    """For a parent's home page: the closures keeping these children at home on `day`, each with which."""
+    marks = (
+        RegisterMark.objects.filter(pupil_id__in=pupil_ids, date=day, closure__isnull=False)
+        .select_related("closure", "pupil")
+        .order_by("closure_id", "pupil__legal_first_name")
+    )
+    found: dict[int, tuple[Closure, list[Pupil]]] = {}
+    for mark in marks:
+        assert mark.closure is not None  # noqa: S101 - filtered above
+        pupils = found.setdefault(mark.closure_id, (mark.closure, []))[1]  # type: ignore[arg-type]
+        if mark.pupil not in pupils:
+            pupils.append(mark.pupil)
+    return list(found.values())

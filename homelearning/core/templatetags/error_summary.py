@@ -7,12 +7,10 @@ reader user lands on it; without JavaScript it is still the first thing in the p
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.forms import BaseForm
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -51,6 +49,7 @@ def summary_items(forms: list[BaseForm]) -> list[dict[str, str]]:
 def error_summary(context: template.Context) -> SafeString:
     items = summary_items(_forms_with_errors(context))
     if not items:
-        return mark_safe("")
-    rendered: Any = render_to_string("core/_error_summary.html", {"items": items})
-    return mark_safe(rendered)
+        return SafeString("")
+    # render_to_string escapes every value and returns a SafeString of our own template's markup.
+    rendered: SafeString = render_to_string("core/_error_summary.html", {"items": items})
+    return rendered
