@@ -56,6 +56,13 @@ class SchoolCalendar:
             return False
         return any(first <= day <= last for first, last in self.terms)
 
+    def is_working_day(self, day: datetime.date) -> bool:
+        """A school day where a term entered covers the day; elsewhere any weekday that is not a bank holiday,
+        so a school that has not entered its terms that far still gets weekday dates (contacts due)."""
+        if any(first <= day <= last for first, last in self.terms):
+            return self.is_school_day(day)
+        return day.weekday() < 5 and not bank_holiday_name(day)
+
     def days_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
         """Every school day from start to end, both included (within the loaded range)."""
         return [d for d in _days(start, end) if self.is_school_day(d)]

@@ -3,7 +3,6 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from django import forms
-from django.db import transaction
 from django.http import HttpRequest
 
 from homelearning.people.models import PolicyVersion, Role
@@ -69,6 +68,5 @@ class QueuedResetPasswordForm(ResetPasswordForm):
         from homelearning.people.tasks import password_reset_send
 
         email = self.cleaned_data["email"]
-        with transaction.atomic():
-            password_reset_send.enqueue(email=email)
+        password_reset_send.enqueue(email=email)
         return email

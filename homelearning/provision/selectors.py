@@ -141,10 +141,11 @@ def closures_for_children(*, pupil_ids: list[int], day: datetime.date) -> list[t
         .select_related("closure", "pupil")
         .order_by("closure_id", "pupil__legal_first_name")
     )
-    found: dict[int, tuple[Closure, list[Pupil]]] = {}
+    found: dict[Closure, list[Pupil]] = {}
     for mark in marks:
-        assert mark.closure is not None  # noqa: S101 - filtered above
-        pupils = found.setdefault(mark.closure_id, (mark.closure, []))[1]  # type: ignore[arg-type]
-        if mark.pupil not in pupils:
+        if mark.closure is None:
+            continue
+        pupils = found.setdefault(mark.closure, [])
+        if mark.pupil not in pupils:  # a morning and an afternoon mark: the child once
             pupils.append(mark.pupil)
-    return list(found.values())
+    return list(found.items())

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from homelearning.core import clock
-from homelearning.core.calendar import SchoolCalendar, bank_holiday_name
+from homelearning.core.calendar import SchoolCalendar
 from homelearning.people.models import ClassStaff, Pupil, School, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.safeguarding.models import (
@@ -85,18 +85,6 @@ def _working_day_on_or_before(
             return candidate
         candidate -= datetime.timedelta(days=1)
     return day  # no working day in between: keep the plain date rather than none
-
-
-def school_working_day(calendar: SchoolCalendar) -> Callable[[datetime.date], bool]:
-    """A school day in term (as the calendar says), or any weekday that is not a bank holiday outside the
-    terms entered (so a school that has not entered its terms still gets weekday due dates)."""
-
-    def working(day: datetime.date) -> bool:
-        if any(first <= day <= last for first, last in calendar.terms):
-            return calendar.is_school_day(day)
-        return day.weekday() < 5 and not bank_holiday_name(day)
-
-    return working
 
 
 def _sort_key(pupil: Pupil) -> tuple[str, str]:
@@ -187,7 +175,7 @@ def contacts_overview(school: School, *, today: datetime.date, remote: set[int] 
         remote_pupil_ids=remote,
         every_days=every_days,
         today=today,
-        is_working_day=school_working_day(calendar),
+        is_working_day=calendar.is_working_day,
     )
     teachers: dict[int, list[str]] = defaultdict(list)
     for link in ClassStaff.objects.filter(

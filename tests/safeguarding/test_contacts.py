@@ -333,13 +333,12 @@ def test_time_is_aware(world):
 
 def test_the_schools_calendar_decides_which_days_are_working_days():
     from homelearning.core.calendar import SchoolCalendar
-    from homelearning.safeguarding.selectors import school_working_day
 
     inset = datetime.date(2026, 11, 26)
     calendar = SchoolCalendar(
         terms=((datetime.date(2026, 9, 3), datetime.date(2026, 12, 18)),), closed=frozenset({inset})
     )
-    working = school_working_day(calendar)
+    working = calendar.is_working_day
     assert working(datetime.date(2026, 11, 25))
     assert not working(inset)  # an INSET day in term
     assert not working(datetime.date(2026, 11, 28))  # a Saturday

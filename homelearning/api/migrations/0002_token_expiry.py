@@ -7,13 +7,14 @@ or at once if that is already past: a token that old should be made again.
 import datetime
 
 from django.db import migrations, models
-from django.db.models import F, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 
 
 def expire_old_tokens(apps, schema_editor):
     ApiToken = apps.get_model("api", "ApiToken")
-    for token in ApiToken.objects.filter(expires_at__isnull=True).only("pk", "created_at"):
-        ApiToken.objects.filter(pk=token.pk).update(expires_at=token.created_at + datetime.timedelta(days=90))
+    ApiToken.objects.filter(expires_at__isnull=True).update(
+        expires_at=ExpressionWrapper(F("created_at") + datetime.timedelta(days=90), output_field=DateTimeField())
+    )
     ApiToken.objects.filter(revoked_at__isnull=False, revoked_because="").update(revoked_because="owner")
 
 
