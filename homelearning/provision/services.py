@@ -73,27 +73,17 @@ def _require_role(staff: Staff, roles: Iterable[str], what: str) -> None:
         raise PermissionRefused(f"Your role does not allow you to {what}.")
 
 
-def _code(code: str) -> AbsenceCode:
-    try:
-        found = AbsenceCode.objects.get(code=code)
-    except AbsenceCode.DoesNotExist:
-        raise ServiceError(f"“{code}” is not an attendance code.") from None
-    if found.is_present or found.category == AbsenceCode.Category.ATTENDANCE:
-        raise ServiceError(f"“{code}” is an attendance code; remote education is always recorded as an absence.")
-    return found
-
-
 def _case_code(case: Case, code: str) -> AbsenceCode:
     """`code`, if the code table allows it for the case's reason; else a refusal naming the ones it allows."""
-    found = _code(code)
     _, allowed = case_codes_for(case.reason)
-    if found.code not in {c.code for c in allowed}:
-        choices = ", ".join(f"{c.code} ({c.meaning})" for c in allowed)
-        raise ServiceError(
-            f"“{found.code}” is not a code the attendance guidance gives for {case.get_reason_display().lower()}. "
-            f"Choose {'one of: ' if len(allowed) > 1 else ''}{choices}."
-        )
-    return found
+    for candidate in allowed:
+        if candidate.code == code:
+            return candidate
+    choices = ", ".join(f"{c.code} ({c.meaning})" for c in allowed)
+    raise ServiceError(
+        f"“{code}” is not a code the attendance guidance gives for {case.get_reason_display().lower()}. "
+        f"Choose {'one of: ' if len(allowed) > 1 else ''}{choices}."
+    )
 
 
 def _mark_rows(

@@ -72,7 +72,14 @@ def test_the_decision_maker_can_choose_another_allowed_code(world: World, reason
 
 
 @pytest.mark.parametrize(
-    ("reason", "code"), [(Case.Reason.MOBILITY, "Y6"), (Case.Reason.MEDICAL, "G"), (Case.Reason.MEDICAL, "C")]
+    ("reason", "code"),
+    [
+        (Case.Reason.MOBILITY, "Y6"),
+        (Case.Reason.MEDICAL, "G"),
+        (Case.Reason.MEDICAL, "C"),
+        (Case.Reason.MEDICAL, "/"),  # a present mark: never for remote education
+        (Case.Reason.MOBILITY, "ZZ"),  # no such code
+    ],
 )
 def test_a_code_the_guidance_does_not_give_for_the_reason_is_refused(world: World, reason: str, code: str) -> None:
     case = agreed_case(world, reason=reason)
