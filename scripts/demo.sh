@@ -8,6 +8,8 @@ export DEBUG=true
 export DEMO_MODE=true
 export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 export DATABASE_URL="sqlite:///$PWD/var/demo.sqlite3"
+# Links in the emails the demo "sends" point at the demo itself, whatever SITE_URL the shell had.
+export SITE_URL=http://127.0.0.1:8000
 PY=.venv/bin/python
 mkdir -p var
 

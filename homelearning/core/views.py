@@ -32,6 +32,7 @@ from homelearning.core.selectors import (
 )
 from homelearning.journal.selectors import family_news
 from homelearning.learning.today import children_today
+from homelearning.live.selectors import upcoming_invitations_for_children
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
 from homelearning.people.models import Role, Staff
@@ -65,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         pupil_ids = [c.pupil.pk for c in context["children"]]  # type: ignore[attr-defined]
         context["closures"] = closures_for_children(pupil_ids=pupil_ids, day=today)
         context["news"] = family_news(pupil_ids=pupil_ids, asked_by_id=request.user.pk, now=clock.now())
+        context["live_invitations"] = upcoming_invitations_for_children(pupil_ids=pupil_ids, now=clock.now())
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)

@@ -41,12 +41,20 @@ def get_invitation_for_staff(viewer: Viewer, session: LiveSession, code: str) ->
 
 
 def get_invitation_for_carer(
-    viewer: Viewer, code: str, *, now: datetime.datetime, before_opening: bool = False, after_end: bool = False
+    viewer: Viewer,
+    code: str,
+    *,
+    now: datetime.datetime,
+    before_opening: bool = False,
+    after_end: bool = False,
+    any_time: bool = False,
 ) -> Invitation:
     """The invitation of a child of the signed-in carer, only while its session is open; else 404.
 
     `before_opening` also allows the time before the waiting room opens (for the calendar file);
-    `after_end` a session that has ended (so a page left open can say so; it lets nobody in).
+    `after_end` a session that has ended (so a page left open can say so; it lets nobody in);
+    `any_time` whatever the session's state, for the invitation page to say when it opens, or that
+    it has ended or been cancelled (the page lets nobody in outside the session's time).
     """
     if not viewer.carer_records:
         raise Http404("No such invitation.")
@@ -60,6 +68,8 @@ def get_invitation_for_carer(
     except Invitation.DoesNotExist:
         raise Http404("No such invitation.") from None
     session = invitation.session
+    if any_time:
+        return invitation
     if before_opening and session.status == session.Status.SCHEDULED and now < session.ends_at:
         return invitation
     if after_end and now >= session.opens_at and (session.status == session.Status.ENDED or now >= session.ends_at):

@@ -32,6 +32,7 @@ class LiveSession(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="live_sessions")
@@ -73,6 +74,10 @@ class LiveSession(models.Model):
 
     def is_open(self, now: datetime.datetime) -> bool:
         return self.status == self.Status.SCHEDULED and self.opens_at <= now < self.ends_at
+
+    def can_be_cancelled(self, now: datetime.datetime) -> bool:
+        """Before its waiting room opens a session is cancelled; once open it is ended for everyone."""
+        return self.status == self.Status.SCHEDULED and now < self.opens_at
 
 
 OPENS_MINUTES_BEFORE = 10

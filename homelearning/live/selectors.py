@@ -28,6 +28,27 @@ def upcoming_sessions_for_staff(viewer: Viewer, *, now: datetime.datetime) -> li
     return [s for s in sessions.order_by("starts_at") if s.ends_at > now]
 
 
+UPCOMING_FOR_FAMILIES = datetime.timedelta(days=7)
+
+
+def upcoming_invitations_for_children(*, pupil_ids: list[int], now: datetime.datetime) -> list[Invitation]:
+    """A parent's home page: their children's live sessions in the coming week that have not ended, soonest first.
+
+    Invitations held by a ban or already turned away are left out: the page offers only a way in."""
+    invitations = Invitation.objects.filter(
+        pupil_id__in=pupil_ids,
+        pupil__left_on__isnull=True,
+        status__in=(Invitation.Status.INVITED, Invitation.Status.WAITING, Invitation.Status.ADMITTED),
+        session__status=LiveSession.Status.SCHEDULED,
+        session__starts_at__lt=now + UPCOMING_FOR_FAMILIES,
+        # A session lasts at most a few hours: those started over a day ago are over, whatever their minutes.
+        session__starts_at__gt=now - datetime.timedelta(days=1),
+    ).select_related("session__school_class", "pupil")
+    return sorted(
+        (i for i in invitations if i.session.ends_at > now), key=lambda i: (i.session.starts_at, i.pupil.first_name)
+    )
+
+
 def classes_staff_can_schedule(staff: Staff) -> list[SchoolClass]:
     return list(
         SchoolClass.objects.filter(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from homelearning.core import clock
 from homelearning.core.audit import audit, audit_many
@@ -19,6 +20,7 @@ from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queu
 from homelearning.live.agreement import AGREEMENT_V1
 from homelearning.live.ics import invitation_ics
 from homelearning.live.models import (
+    OPENS_MINUTES_BEFORE,
     Invitation,
     InvitationRecipient,
     LiveAgreement,
@@ -482,6 +484,66 @@ def session_end(
             # Joins are already refused by Home Learning; the provider call closes the room itself.
             transaction.on_commit(lambda: _provider_end(ended.pk))
     return ended
+
+
+def session_cancel(*, session: LiveSession, by: Staff, now: datetime.datetime | None = None) -> LiveSession:
+    """Call off a session before its waiting room opens; the families of the children invited are told."""
+    now = now or clock.now()
+    if by.pk != session.host_id:
+        raise PermissionRefused("Only the host can cancel the session.")
+    opens_after = now + datetime.timedelta(minutes=OPENS_MINUTES_BEFORE)
+    with transaction.atomic():
+        updated = LiveSession.objects.filter(
+            pk=session.pk, status=LiveSession.Status.SCHEDULED, starts_at__gt=opens_after
+        ).update(status=LiveSession.Status.CANCELLED, ended_at=now, ended_by=by)
+        if updated != 1:
+            raise InvalidTransition(
+                "This session can no longer be cancelled: its waiting room has opened or it has ended. "
+                "End it for everyone instead."
+                if session.status == LiveSession.Status.SCHEDULED
+                else "This session can no longer be cancelled: it has already ended or been cancelled."
+            )
+        cancelled = LiveSession.objects.select_related("school", "school_class").get(pk=session.pk)
+        told = Invitation.objects.filter(
+            session=cancelled,
+            status__in=(Invitation.Status.INVITED, Invitation.Status.WAITING),
+            carer__isnull=False,
+        ).select_related("pupil", "carer")
+        email_queue_many([_cancellation_email(session=cancelled, invitation=i) for i in told])
+        audit(action="live.cancel", actor=by.user, school=session.school, target=session)
+        if cancelled.provider_started:
+            transaction.on_commit(lambda: _provider_end(cancelled.pk))
+    return cancelled
+
+
+def _cancellation_email(*, session: LiveSession, invitation: Invitation) -> Outgoing:
+    carer = invitation.carer
+    assert carer is not None  # noqa: S101 - the query asked for a carer
+    local = timezone.localtime(session.starts_at)
+    when = f"{local:%A %-d %B} at {local:%H:%M}"
+    school_class = session.school_class
+    body = _(
+        "Dear %(carer)s,\n\n"
+        "%(title)s with %(class_name)s class on %(when)s is cancelled. %(child)s's invitation no longer works.\n\n"
+        "Learning continues as usual: %(child)s's plan for the day is on Home Learning.\n\n"
+        "%(class_name)s class, %(school)s\n"
+    ) % {
+        "carer": carer.full_name,
+        "title": session.title,
+        "class_name": school_class.name,
+        "when": when,
+        "child": invitation.pupil.first_name,
+        "school": session.school.name,
+    }
+    return Outgoing(
+        to=carer.email,
+        subject=_("Live session cancelled: %(when)s") % {"when": when},
+        body_text=body,
+        kind="live_cancelled",
+        school=session.school,
+        from_email=school_class.email or None,
+        reply_to=school_class.email,
+    )
 
 
 def session_expire(*, session: LiveSession, now: datetime.datetime | None = None) -> bool:

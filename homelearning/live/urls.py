@@ -8,6 +8,7 @@ urlpatterns = [
     path("live/classes/<slug:class_code>/new", views.session_new, name="session_new"),
     path("live/sessions/<slug:code>/", views.session_detail, name="session_detail"),
     path("live/sessions/<slug:code>/end", views.session_end, name="session_end"),
+    path("live/sessions/<slug:code>/cancel", views.session_cancel, name="session_cancel"),
     path("live/sessions/<slug:code>/join", views.staff_join, name="staff_join"),
     path("live/sessions/<slug:code>/room", views.staff_room, name="staff_room"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homelearning.core import clock
@@ -45,6 +47,7 @@ from homelearning.people.models import Role, Staff
 from homelearning.people.selectors import policy_in_force
 
 POLL_SECONDS = 3
+REFRESH_WITHIN = datetime.timedelta(hours=1)
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -138,6 +141,7 @@ def _console_context(request: HttpRequest, code: str) -> dict[str, object]:
         "can_admit": staff.pk in (session.host_id, session.monitor_id),
         "is_host": staff.pk == session.host_id,
         "is_open": session.is_open(now),
+        "can_cancel": session.can_be_cancelled(now),
         "incidents": list(session.incidents.select_related("reported_by")),
         "poll_seconds": POLL_SECONDS,
         "end_form": EndForm(),
@@ -197,11 +201,13 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     now = clock.now()
     polling = bool(request.htmx) and request.method == "GET"  # type: ignore[attr-defined]
-    invite = get_invitation_for_carer(viewer, code, now=now, after_end=polling)
-    if not invite.session.is_open(now):
-        # Only a page left open while the session ended gets here: tell it, and stop polling.
-        # 286 is htmx's "stop polling".
-        return render(request, "live/_ended.html", {"invitation": invite}, status=286)
+    invite = get_invitation_for_carer(viewer, code, now=now, any_time=True)
+    session = invite.session
+    if not session.is_open(now):
+        if polling:
+            # A page left open while the session ended: tell it, and stop polling (286 is htmx's "stop polling").
+            return render(request, "live/_ended.html", {"invitation": invite}, status=286)
+        return _invitation_not_open(request, invite, now=now)
     agreement = services.agreement_current()
     form = AcceptForm(request.POST if request.method == "POST" else None, initial={"version": agreement.version})
     if request.method == "POST":
@@ -246,6 +252,39 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "live/_waiting.html", context)
     status = 400 if request.method == "POST" else 200
     return render(request, "live/invitation.html", context, status=status)
+
+
+def _invitation_not_open(request: HttpRequest, invite: Invitation, *, now: datetime.datetime) -> HttpResponse:
+    """Before the waiting room opens: when it opens, and the agreement to read first; after: that it is over."""
+    session = invite.session
+    agreement = services.agreement_current()
+    opens_in = (session.opens_at - now).total_seconds()
+    context = {
+        "invitation": invite,
+        "session": session,
+        "agreement": agreement,
+        "rules": [line for line in agreement.text.splitlines() if line.strip()],
+        "not_yet": session.status == LiveSession.Status.SCHEDULED and opens_in > 0,
+        # The page turns into the waiting room by itself if left open in the last hour before it opens.
+        "refresh_seconds": int(opens_in) + 1 if 0 < opens_in <= REFRESH_WITHIN.total_seconds() else 0,
+        "held_refusal": "",
+    }
+    if invite.status == Invitation.Status.HELD:
+        ban = services.active_ban(pupil=invite.pupil, start=session.starts_at, end=session.ends_at)
+        context["held_refusal"] = services.ban_refusal(invite.pupil, ban)
+    if request.method == "POST":
+        messages.error(request, _("The waiting room is not open. You can accept the agreement when it opens."))
+    return render(request, "live/invitation_closed.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@staff_required()
+def session_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    session = get_session_for_staff(viewer_of(request), code)
+    with refusal_as_message(request):
+        services.session_cancel(session=session, by=_staff(request))
+        messages.success(request, "The session is cancelled. The families of the children invited have been emailed.")
+    return redirect("live:session_detail", session.code)
 
 
 @parent_required

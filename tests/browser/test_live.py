@@ -17,6 +17,7 @@ from homelearning.core.models import OutboundEmail
 from homelearning.live.models import Invitation, LiveSession
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import (
+    DESKTOP,
     MOBILE,
     PageGuard,
     path_of,
@@ -86,6 +87,21 @@ def test_story_time_from_booking_to_ending_for_everyone(
     assert link + "calendar.ics" in email.body_text
     assert OutboundEmail.objects.filter(kind="live_invitation", to="q.quinn@example.com").exists()
 
+    # Amy's mother signs in with the emailed code. Her home page names the session; before the waiting room
+    # opens, the link says when it will, with the agreement to read first (not "Page not found").
+    carer = _new_page(carer_context)
+    sign_in_parent(carer, world.parent)
+    live = carer.get_by_role("region", name="Live sessions")
+    expect(live.get_by_role("link", name=re.compile(r"^Story time for Amy, "))).to_be_visible()
+    assert_no_axe_violations(carer)
+    live.get_by_role("link", name=re.compile(r"^Story time for Amy, ")).click()
+    opens = timezone.localtime(session.opens_at)
+    expect(carer.get_by_role("heading", name=f"The waiting room opens at {opens:%H:%M}")).to_be_visible()
+    expect(carer.get_by_role("heading", name="Live Remote Learning Agreement (version 1)")).to_be_visible()
+    expect(carer.get_by_role("button", name="Accept and go to the waiting room")).to_have_count(0)
+    assert_no_axe_violations(carer)
+    screenshot(carer, "live-not-open-yet.png")
+
     # The session's time comes (moved, not waited for): it starts in two minutes.
     LiveSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=2))
 
@@ -100,9 +116,7 @@ def test_story_time_from_booking_to_ending_for_everyone(
     other_context.close()
     other_guard.check()
 
-    # Amy's mother signs in with the emailed code, opens the link and accepts the agreement.
-    carer = _new_page(carer_context)
-    sign_in_parent(carer, world.parent)
+    # Amy's mother opens the link again and accepts the agreement.
     carer.goto(link)
     expect(carer.get_by_role("heading", level=1)).to_have_text("Story time for Amy")
     expect(carer.get_by_text("Live Remote Learning Agreement (version 1)")).to_be_visible()
@@ -122,6 +136,22 @@ def test_story_time_from_booking_to_ending_for_everyone(
     expect(page.get_by_text("with Pat Parker")).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "live-console.png")
+    # On a phone the two answers are apart and look different, and each invitation's actions are on screen.
+    page.set_viewport_size(MOBILE)
+    away = page.get_by_role("button", name="Turn Amy away")
+    admit_box, away_box = admit.bounding_box(), away.bounding_box()
+    assert admit_box is not None and away_box is not None
+    apart_across = away_box["x"] >= admit_box["x"] + admit_box["width"] + 8
+    apart_down = away_box["y"] >= admit_box["y"] + admit_box["height"] + 8
+    assert apart_across or apart_down, (admit_box, away_box)
+    colours = [b.evaluate("e => getComputedStyle(e).backgroundColor") for b in (admit, away)]
+    assert colours[0] != colours[1], colours
+    for stop in page.get_by_role("link", name=re.compile(r"^Stop live sessions for ")).all():
+        box = stop.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], box
+    assert_no_axe_violations(page)
+    screenshot(page, "live-console-phone.png")
+    page.set_viewport_size(DESKTOP)
     admit.click()
     expect(page.get_by_text("Amy has been let in.")).to_be_visible()
 
@@ -148,8 +178,9 @@ def test_story_time_from_booking_to_ending_for_everyone(
     expect(carer.get_by_text("The session has ended")).to_be_visible(timeout=10_000)
     expect(carer.get_by_role("link", name="Join the session")).to_have_count(0)
     assert_no_axe_violations(carer)
-    response = carer.goto(link)
-    assert response is not None and response.status == 404
+    carer.goto(link)
+    expect(carer.get_by_role("heading", name="The session has ended")).to_be_visible()
+    expect(carer.get_by_role("link", name="Join the session")).to_have_count(0)
     response = carer.goto(room)
     assert response is not None and response.status == 404
 

@@ -126,12 +126,39 @@ def _invite(booked: LiveSession, world: World) -> Invitation:
 
 
 def test_invitation_window(world: World, client_for, booked: LiveSession, clock: time_machine.Traveller) -> None:  # type: ignore[no-untyped-def]
-    url = reverse("live:invitation", args=[_invite(booked, world).code])
+    """The link always opens for the carer; only from 10 minutes before the start to the end does it let anyone in."""
+    invite = _invite(booked, world)
+    url = reverse("live:invitation", args=[invite.code])
     assert client_for(None).get(url).status_code == 302
-    assert client_for(world.parent).get(url).status_code == 404  # the day before
-    for minutes, status in ((-11, 404), (-10, 200), (29, 200), (30, 404)):
+    day_before = client_for(world.parent).get(url)
+    text = day_before.content.decode()
+    assert day_before.status_code == 200
+    assert "The waiting room opens at 09:50" in text and "Tuesday 12 January" in text
+    assert "Live Remote Learning Agreement (version 1)" in text  # to read with the child beforehand
+    assert 'name="agree"' not in text and 'http-equiv="refresh"' not in text  # over an hour away: no refresh
+    assert reverse("live:invitation_calendar", args=[invite.code]) in text
+    for minutes, state in ((-11, "not yet"), (-10, "open"), (29, "open"), (30, "ended")):
         open_session(clock, minutes)
-        assert client_for(world.parent).get(url).status_code == status, minutes
+        page = client_for(world.parent).get(url)
+        text = page.content.decode()
+        assert page.status_code == 200, minutes
+        assert ('name="agree"' in text) == (state == "open"), minutes
+        assert ("The waiting room opens at 09:50" in text) == (state == "not yet"), minutes
+        assert ("The session has ended" in text) == (state == "ended"), minutes
+    open_session(clock, -11)
+    assert 'http-equiv="refresh" content="61"' in client_for(world.parent).get(url).content.decode()
+
+
+def test_accepting_before_the_waiting_room_opens_is_refused(  # type: ignore[no-untyped-def]
+    world: World, client_for, booked: LiveSession, clock: time_machine.Traveller
+) -> None:
+    url = reverse("live:invitation", args=[_invite(booked, world).code])
+    for minutes in (-60 * 24, -11, 30):
+        open_session(clock, minutes)
+        refused = client_for(world.parent).post(url, {"agree": "on", "version": "1"})
+        assert refused.status_code == 400, minutes
+        assert "The waiting room is not open" in refused.content.decode()
+        assert _invite(booked, world).status == Invitation.Status.INVITED
 
 
 def test_invitation_refused_to_anyone_else(
@@ -153,8 +180,10 @@ def test_link_for_one_session_does_not_open_another(
     # Amy missed Tuesday's session: on Wednesday its link is refused; only Wednesday's works.
     clock.move_to(START + datetime.timedelta(days=1))
     client = client_for(world.parent)
-    assert client.get(reverse("live:invitation", args=[_invite(booked, world).code])).status_code == 404
-    assert client.get(reverse("live:invitation", args=[later.invitations.get().code])).status_code == 200
+    missed = client.get(reverse("live:invitation", args=[_invite(booked, world).code])).content.decode()
+    assert "The session has ended" in missed and 'name="agree"' not in missed
+    today = client.get(reverse("live:invitation", args=[later.invitations.get().code])).content.decode()
+    assert 'name="agree"' in today
 
 
 def test_accept_wait_admit_join(world: World, client_for, booked: LiveSession, clock: time_machine.Traveller) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +228,8 @@ def test_accept_wait_admit_join(world: World, client_for, booked: LiveSession, c
     client_for(world.teacher).post(reverse("live:session_end", args=[booked.code]), {"risk_reason": ""})
     client = client_for(world.parent)
     assert client.get(room).status_code == 404
-    assert client.get(url).status_code == 404
+    ended = client.get(url).content.decode()
+    assert "The session has ended" in ended and room not in ended
 
 
 def test_only_host_or_monitor_admit(
@@ -398,5 +428,6 @@ def test_a_waiting_page_left_open_learns_the_session_ended(  # type: ignore[no-u
     poll = client.get(url, headers={"HX-Request": "true"})
     assert poll.status_code == 286  # htmx stops polling
     assert "The session has ended" in poll.content.decode() and "Join" not in poll.content.decode()
-    assert client.get(url).status_code == 404  # the link itself no longer opens
+    reopened = client.get(url).content.decode()  # the link itself says so, and lets nobody in
+    assert "The session has ended" in reopened and "Join the session" not in reopened
     assert client_for(world.other_parent).get(url, headers={"HX-Request": "true"}).status_code == 404
