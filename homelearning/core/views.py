@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from homelearning.contact.access import enquiries_for_staff
 from homelearning.core import clock, services
 from homelearning.core.access import (
     can_edit_calendar,
@@ -30,9 +32,11 @@ from homelearning.core.selectors import (
     email_counts,
     emails_for_school,
 )
+from homelearning.journal import access as journal_access
+from homelearning.journal import selectors as journal_selectors
 from homelearning.journal.selectors import family_news
 from homelearning.learning.today import children_today
-from homelearning.live.selectors import upcoming_invitations_for_children
+from homelearning.live.selectors import upcoming_invitations_for_children, upcoming_sessions_for_staff
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import classes_visible_to, staff_required, viewer_of
 from homelearning.people.models import Role, Staff
@@ -50,9 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if viewer.staff is not None:
         school = viewer.staff.school
         today = clock.today()
-        context["my_classes"] = people_selectors.classes_with_pupils(
+        my_classes = people_selectors.classes_with_pupils(
             classes_visible_to(viewer).filter(staff_links__staff=viewer.staff)
         )
+        context["my_classes"] = my_classes
+        context["today"] = today
+        if my_classes:
+            context["day"] = _class_staff_day(viewer, [c.pk for c in my_classes], today=today)
         if viewer.is_leader or viewer.is_safeguarding or viewer.has_role(Role.INCLUSION_LEAD):
             context["overview"] = people_selectors.school_overview(school, today=today)
         if viewer.is_leader or viewer.is_office:
@@ -70,6 +78,25 @@ def home(request: HttpRequest) -> HttpResponse:
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)
+
+
+def _class_staff_day(viewer: Viewer, class_ids: list[int], *, today: datetime.date) -> dict[str, object]:
+    """A class teacher's or TA's day on their home page: work waiting, calls due, questions, live sessions."""
+    staff = viewer.staff
+    assert staff is not None  # noqa: S101 - only called for staff
+    now = clock.now()
+    sessions = [
+        s
+        for s in upcoming_sessions_for_staff(viewer, now=now)
+        if timezone.localdate(s.starts_at) == today
+        and (staff.pk in (s.host_id, s.monitor_id) or s.school_class_id in class_ids)
+    ]
+    return {
+        "work": list(journal_selectors.inbox_classes(classes_visible_to(viewer).filter(pk__in=class_ids))),
+        "calls": list(journal_selectors.calls_for_day(journal_access.calls_for_class_staff(viewer), today)[:10]),
+        "questions": enquiries_for_staff(viewer).filter(status="open").count(),
+        "sessions": sessions,
+    }
 
 
 @staff_required(Role.HEADTEACHER)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
@@ -14,8 +16,15 @@ def test_teacher_home_shows_their_class_and_its_pupils(page: Page, world: World)
 
     main = page.locator("main")
     expect(main.get_by_role("heading", level=1)).to_have_text("Hello, Tom")
+    # The day comes first: work waiting, calls, live sessions and questions, each with its way in.
+    today = main.locator("section", has=page.get_by_role("heading", name=re.compile(r"^Today, ")))
+    expect(today.get_by_role("heading", level=3)).to_have_text(
+        ["Work waiting for feedback", "Calls to make", "Live sessions today", "Questions from families"]
+    )
+    expect(today.get_by_role("link", name="Oak: nothing new")).to_be_visible()
     classes = main.locator("section", has=page.get_by_role("heading", name="Your class"))
     expect(classes.get_by_role("heading", level=3)).to_have_text("Oak (Year 1, 2 pupils)")
+    classes.get_by_text("Pupils (2)").click()
     pupils = classes.get_by_role("listitem")
     expect(pupils).to_have_count(2)
     assert sorted(classes.get_by_role("listitem").get_by_role("link").all_inner_texts()) == [
