@@ -109,6 +109,18 @@ def next_school_days(
     return calendar.school_days_from(start, count, end=end, weekdays_without_terms=weekdays_without_terms)
 
 
+def working_days_around(
+    school: School, day: datetime.date, *, before: int, after: int
+) -> tuple[list[datetime.date], list[datetime.date]]:
+    """Up to `before` working days before `day` and `after` from it on (itself included if it is one), for day
+    links: from a weekend or a holiday they still lead somewhere (`SchoolCalendar.is_working_day`)."""
+    start, end = day - datetime.timedelta(days=31), day + datetime.timedelta(days=62)
+    calendar = SchoolCalendar.load(school, start, end)
+    earlier = [d for d in _days(start, day - datetime.timedelta(days=1)) if calendar.is_working_day(d)]
+    later = [d for d in _days(day, end) if calendar.is_working_day(d)]
+    return earlier[-before:] if before else [], later[:after]
+
+
 def _days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
     day = start
     while day <= end:

@@ -70,6 +70,10 @@ def pupils_adapted_by(viewer: Viewer) -> QuerySet[Pupil]:
     return pupils.filter(school_class__in=taught)
 
 
+def can_adapt(viewer: Viewer, pupil: Pupil) -> bool:
+    return pupils_adapted_by(viewer).filter(pk=pupil.pk).exists()
+
+
 def get_pupil_for_adapter(viewer: Viewer, code: str) -> Pupil:
     try:
         return pupils_adapted_by(viewer).select_related("school_class__year_group", "school").get(code=code)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from homelearning.core import clock
-from homelearning.core.calendar import SchoolCalendar, school_days_between
+from homelearning.core.calendar import SchoolCalendar, school_days_between, working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.core.files import file_response
 from homelearning.learning import selectors, services
@@ -47,6 +47,7 @@ from homelearning.learning.services import OverEntitlement
 from homelearning.people.access import get_pupil_for_parent, parent_required, staff_required, viewer_of
 from homelearning.people.models import Role, SchoolClass, Staff
 from homelearning.people.selectors import policy_in_force
+from homelearning.people.viewer import Viewer
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -413,6 +414,8 @@ def pupil_day(request: HttpRequest, code: str, day: datetime.date) -> HttpRespon
     bespoke = selectors.bespoke_for(pupil, plan) if plan is not None else []
     replaced = {a.replaces_id: a for a in bespoke if a.replaces_id}
     limit = policy_in_force(pupil.school).daily_learning_minutes
+    earlier, later = working_days_around(pupil.school, date, before=2, after=6)
+    planned = selectors.plan_totals(pupil.school_class, [*earlier, *later])
     return render(
         request,
         "learning/pupil_day.html",
@@ -420,6 +423,8 @@ def pupil_day(request: HttpRequest, code: str, day: datetime.date) -> HttpRespon
             "pupil": pupil,
             "date": date,
             "plan": plan,
+            "day_links": [(d, d in planned) for d in [*earlier, *later]],
+            "next_planned": next((d for d in later if d != date and d in planned), None),
             "class_rows": [
                 (a, a.pk in dropped, replaced.get(a.pk))
                 for a in (plan.class_activities if plan is not None else [])  # type: ignore[attr-defined]
@@ -495,8 +500,17 @@ def index(request: HttpRequest) -> HttpResponse:
             "classes": selectors.classes_for_planning(classes_planned_by(viewer)),
             "pupils": selectors.pupils_for_adapting(pupils_adapted_by(viewer)),
             "today": clock.today(),
+            # From a weekend or a holiday, adapting a pupil's learning starts on the next working day.
+            "adapt_day": _next_working_day(viewer, clock.today()),
         },
     )
+
+
+def _next_working_day(viewer: Viewer, today: datetime.date) -> datetime.date:
+    if viewer.staff is None:
+        return today
+    _, later = working_days_around(viewer.staff.school, today, before=0, after=1)
+    return later[0] if later else today
 
 
 @staff_required(Role.HEADTEACHER, Role.SENIOR_LEADER, Role.INCLUSION_LEAD)

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
+from homelearning.core.calendar import working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
+from homelearning.learning.access import can_adapt
 from homelearning.learning.selectors import neighbour_days, pupil_day
 from homelearning.people import selectors, services
 from homelearning.people.access import (
@@ -65,10 +67,14 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
         request=request,
         details={"contact_details": show_contacts},
     )
+    adapt_day = None
+    if can_adapt(viewer, pupil):
+        _, later = working_days_around(pupil.school, clock.today(), before=0, after=1)
+        adapt_day = later[0] if later else clock.today()
     return render(
         request,
         "people/pupil_detail.html",
-        {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts},
+        {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts, "adapt_day": adapt_day},
     )
 
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from homelearning.core.models import AuditEvent
@@ -109,3 +113,57 @@ def test_dropping_twice_is_a_clear_message(world: World, client_for) -> None:  #
     response = client.post(change_url(world.cara), {"action": "drop", "activity": reading.code}, follow=True)
     assert "already dropped" in response.content.decode()
     assert ActivityOmission.objects.count() == 1
+
+
+# --- issue 19: adapting from a weekend, and the way there from the pupil's page ------------------------------
+
+
+def test_a_weekend_leads_to_the_next_planned_day(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from tests.learning.conftest import SATURDAY
+
+    monday = SATURDAY + datetime.timedelta(days=2)
+    tuesday = monday + datetime.timedelta(days=1)
+    planned_day(world.oak, world.teacher, day=tuesday)
+    text = client_for(world.teacher).get(pupil_url(world.cara, SATURDAY)).content.decode()
+    assert "Nothing is planned for Oak on Saturday 17 January" in text
+    assert f'href="{pupil_url(world.cara, tuesday)}">Go to Tuesday 20 January</a>, the next day with a plan' in text
+    # Day links: two school days before, the next six from Saturday; the unplanned ones said so.
+    start = text.index('<nav aria-label="Days"')
+    nav = text[start : text.index("</nav>", start)]
+    links = re.findall(
+        r'href="/pupils/[^/]+/learning/([0-9-]+)/"[^>]*>([^<]+)(<span class="muted"> \(not planned\))?', nav
+    )
+    days = [d for d, _label, _unplanned in links]
+    assert days[:3] == ["2026-01-15", "2026-01-16", "2026-01-19"]
+    assert len(days) == 8 and "2026-01-17" not in days and "2026-01-18" not in days
+    assert [d for d, _label, unplanned in links if not unplanned] == ["2026-01-20"]
+
+
+def test_a_day_links_to_itself_as_the_current_page(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    planned_day(world.oak, world.teacher)
+    text = client_for(world.teacher).get(pupil_url(world.cara)).content.decode()
+    assert f'href="{pupil_url(world.cara)}" aria-current="page"' in text
+
+
+def test_no_plan_ahead_says_plan_first(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    text = client_for(world.teacher).get(pupil_url(world.cara)).content.decode()
+    assert "Plan the class\u2019s day first, or choose another day above." in text
+
+
+def test_the_planning_page_starts_adapting_on_the_next_school_day(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from tests.learning.conftest import SATURDAY
+
+    with time_machine.travel(datetime.datetime(2026, 1, 17, 9, 0, tzinfo=datetime.UTC), tick=False):
+        text = client_for(world.teacher).get(reverse("learning:index")).content.decode()
+        monday = datetime.date(2026, 1, 19)
+        assert pupil_url(world.cara, monday) in text and pupil_url(world.cara, SATURDAY) not in text
+        assert "Adapt Monday 19 January\u2019s learning for one pupil" in text
+        assert "Plan for Monday 19 January" in text
+
+
+@pytest.mark.parametrize(("persona", "linked"), [("teacher", True), ("head", True), ("ta", False), ("office", False)])
+def test_the_pupil_page_links_to_their_learning(world: World, client_for, persona: str, linked: bool) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        client_for(getattr(world, persona)).get(reverse("people:pupil_detail", args=[world.cara.code])).content.decode()
+    )
+    assert (f'href="{pupil_url(world.cara)}">Cara\u2019s learning for Wednesday 14 January' in text) == linked
