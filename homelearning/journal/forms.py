@@ -65,7 +65,13 @@ class FeedbackForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label="Add a comment", max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Add a comment"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, for_staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_staff:
+            self.fields["text"].label = "Reply to the family"
+            self.fields["text"].help_text = "The family reads it under the work, with your feedback."
 
 
 class HideForm(forms.Form):

@@ -159,14 +159,20 @@ def _render_item(
     status: int = 200,
 ) -> HttpResponse:
     is_staff = viewer.staff is not None
+    can_feedback = access.is_class_staff(viewer, item)
+    feedback_form = feedback_form or FeedbackForm()
+    # One box at a time for class staff: feedback answers new work; once it is reviewed, replies go to the
+    # family as comments. Two boxes side by side left teachers unsure which the family would read.
+    show_feedback = can_feedback and (item.status == WorkItem.Status.NEW or bool(feedback_form.errors))
     context = {
         "item": selectors.item_with_parts(item, for_staff=is_staff),
         "pupil": item.pupil,
         "is_staff": is_staff,
-        "can_feedback": access.is_class_staff(viewer, item),
+        "can_feedback": can_feedback,
+        "show_feedback": show_feedback,
         "can_hide": access.can_moderate(viewer, item),
-        "feedback_form": feedback_form or FeedbackForm(),
-        "comment_form": comment_form or CommentForm(),
+        "feedback_form": feedback_form,
+        "comment_form": comment_form or CommentForm(for_staff=is_staff),
         "hide_form": HideForm(),
     }
     return render(request, "journal/item.html", context, status=status)
@@ -217,7 +223,7 @@ def comment(request: HttpRequest, code: str) -> HttpResponse:
     item = access.get_item_for(viewer, code)
     if viewer.staff is not None and not access.can_moderate(viewer, item):
         raise PermissionDenied("Only the class staff and senior leaders comment on work.")
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, for_staff=viewer.staff is not None)
     if form.is_valid():
         with refusal_on_form(form):
             services.comment_add(

@@ -110,3 +110,22 @@ def test_mark_reviewed_without_feedback(world: World, client_for) -> None:  # ty
     assert not Feedback.objects.exists() and not OutboundEmail.objects.filter(kind="journal.feedback").exists()
     again = client_for(world.ta).post(target, follow=True)
     assert b"already given feedback" in again.content
+
+
+def test_one_box_at_a_time_for_class_staff(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19: 'Feedback' and 'Comments' boxes side by side confused teachers. New work offers feedback only;
+    once reviewed, a reply to the family; the family always has its own comment box."""
+    item = sent_work(world.amy, world.parent)
+    url = reverse("journal:item", args=[item.code])
+    before = client_for(world.teacher).get(url).content.decode()
+    assert "Give feedback" in before and "Reply to the family" not in before and "Add a comment" not in before
+    assert "Conversation with the family" in before
+    client_for(world.teacher).post(reverse("journal:feedback", args=[item.code]), {"text": "Lovely rocket!"})
+    after = client_for(world.teacher).get(url).content.decode()
+    assert "Give feedback" not in after and "Reply to the family" in after and "Send reply" in after
+    family = client_for(world.parent).get(url).content.decode()
+    assert "Add a comment" in family and "Reply to the family" not in family and "Conversation" not in family
+    # A refused reply keeps the reply box and says why; nothing is added.
+    refused = client_for(world.teacher).post(reverse("journal:comment", args=[item.code]), {"text": "  "})
+    assert refused.status_code == 400 and "Reply to the family" in refused.content.decode()
+    assert item.comments.count() == 0
