@@ -71,8 +71,13 @@ def test_story_time_from_booking_to_ending_for_everyone(
     page.get_by_label("Starts at").fill(f"{day:%Y-%m-%d}T10:00")
     page.get_by_label("Length in minutes").fill("30")
     page.get_by_label("Second member of staff watching the session").select_option(label="Tara Ash")
+    # A running count of the children ticked, against the policy's limit.
+    count = page.locator("p.count")
+    expect(count).to_have_text("Children chosen: 0 (at most 15).")
     page.get_by_label("Amy Parker").check()
+    expect(count).to_have_text("Children chosen: 1 (at most 15).")
     page.get_by_label("Cara Quinn").check()
+    expect(count).to_have_text("Children chosen: 2 (at most 15).")
     page.get_by_role("button", name="Book the session and send invitations").click()
     expect(page.get_by_text("The session is booked and the invitations are on their way.")).to_be_visible()
     assert_no_axe_violations(page)
@@ -205,4 +210,20 @@ def test_office_bans_and_redirect_pages_pass_axe(page: Page, terms: World) -> No
     expect(page.locator("#error-summary")).to_contain_text("Only the child's class staff")
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_text("Only the child's class staff").nth(1)).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_the_count_says_when_too_many_children_are_ticked(page: Page, terms: World) -> None:
+    world = terms
+    world.school.policy_versions.filter(in_force=True).update(live_max_children=1)
+    page.set_viewport_size(MOBILE)
+    sign_in_staff(page, world.teacher)
+    page.goto(f"/live/classes/{world.oak.code}/new")
+    count = page.locator("p.count")
+    page.get_by_label("Amy Parker").check()
+    expect(count).to_have_text("Children chosen: 1 (at most 1).")
+    page.get_by_label("Cara Quinn").check()
+    expect(count).to_have_text("Children chosen: 2 (at most 1). That is 1 too many: untick 1.")
+    colour = count.evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(164, 22, 26)", colour
     assert_no_axe_violations(page)
