@@ -150,6 +150,32 @@ def horizontal_overflow(page: Page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
+_BROKEN_WORDS_JS = """
+() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const words = /[A-Za-z]{2,}/g;
+    let match;
+    while ((match = words.exec(node.data))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}
+"""
+
+
+def broken_words(page: Page) -> list[str]:
+    """Plain words (letters only) that the page's main content splits across two lines, like "Decem / ber"."""
+    return page.evaluate(_BROKEN_WORDS_JS)
+
+
 def assert_not_signed_in(page: Page) -> None:
     """The home page sends the visitor back to signing in (allauth resumes a half-finished sign-in at its step)."""
     page.goto("/")

@@ -7,7 +7,14 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.helpers import MOBILE, horizontal_overflow, screenshot, sign_in_parent, sign_in_staff
+from tests.browser.helpers import (
+    MOBILE,
+    broken_words,
+    horizontal_overflow,
+    screenshot,
+    sign_in_parent,
+    sign_in_staff,
+)
 from tests.personas import World
 
 
@@ -52,6 +59,7 @@ def test_parent_home_fits_a_phone(page: Page, world: World) -> None:
     expect(main.get_by_role("heading", name="Ben", exact=True)).to_be_visible()
     scroll_width, inner_width = horizontal_overflow(page)
     assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
+    assert broken_words(page) == []
     assert_no_axe_violations(page)
     screenshot(page, "parent-home.png")
 
@@ -63,4 +71,5 @@ def test_staff_home_fits_a_phone(page: Page, world: World) -> None:
     expect(page.get_by_role("heading", name="Balfour Test Infant School at a glance")).to_be_visible()
     scroll_width, inner_width = horizontal_overflow(page)
     assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
+    assert broken_words(page) == []
     assert_no_axe_violations(page)

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     DESKTOP,
     MOBILE,
     PageGuard,
+    broken_words,
     path_of,
     screenshot,
     sign_in_parent,
@@ -104,6 +105,7 @@ def test_story_time_from_booking_to_ending_for_everyone(
     expect(carer.get_by_role("heading", name=f"The waiting room opens at {opens:%H:%M}")).to_be_visible()
     expect(carer.get_by_role("heading", name="Live Remote Learning Agreement (version 1)")).to_be_visible()
     expect(carer.get_by_role("button", name="Accept and go to the waiting room")).to_have_count(0)
+    assert broken_words(carer) == []
     assert_no_axe_violations(carer)
     screenshot(carer, "live-not-open-yet.png")
 
@@ -154,6 +156,7 @@ def test_story_time_from_booking_to_ending_for_everyone(
     for stop in page.get_by_role("link", name=re.compile(r"^Stop live sessions for ")).all():
         box = stop.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], box
+    assert broken_words(page) == []
     assert_no_axe_violations(page)
     screenshot(page, "live-console-phone.png")
     page.set_viewport_size(DESKTOP)

@@ -14,7 +14,14 @@ from homelearning.packs.models import Pack
 from homelearning.provision import services as provision
 from homelearning.provision.models import Closure
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.helpers import MOBILE, horizontal_overflow, screenshot, sign_in_staff, term_around_today
+from tests.browser.helpers import (
+    MOBILE,
+    broken_words,
+    horizontal_overflow,
+    screenshot,
+    sign_in_staff,
+    term_around_today,
+)
 from tests.packs.builders import planned_week
 from tests.personas import World
 
@@ -103,3 +110,4 @@ def test_office_runs_a_pack_and_the_teacher_reviews_it(page: Page, closed: World
         page.goto(path)
         scroll, width = horizontal_overflow(page)
         assert scroll <= width, path
+        assert broken_words(page) == [], path
