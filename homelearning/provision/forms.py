@@ -62,8 +62,32 @@ class ClosureChangeForm(forms.Form):
     end = forms.BooleanField(label="End the closure (the school reopens after this day)", required=False, initial=False)
 
 
+class PupilChoiceField(forms.ChoiceField):
+    """A pupil chosen from a list grouped by class, each named with their date of birth (two children of the
+    same name are told apart), from the pupils the form shows; any pupil the viewer may choose is accepted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allowed: dict[str, Pupil] = {}
+
+    def valid_value(self, value: str) -> bool:
+        return value in self.allowed
+
+    def clean(self, value: Any) -> Pupil | None:  # type: ignore[override]
+        code = super().clean(value)
+        return self.allowed[code] if code else None
+
+
+def pupil_choices(pupils: list[Pupil]) -> list[tuple[str, Any]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in pupils:
+        label = f"{p.full_name} (born {p.date_of_birth:%-d %B %Y})"
+        groups.setdefault(f"{p.school_class.name} ({p.school_class.year_group.name})", []).append((p.code, label))
+    return [("", "Choose the pupil"), *groups.items()]
+
+
 class CaseRequestForm(forms.Form):
-    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none(), to_field_name="code")
+    pupil = PupilChoiceField(label="Pupil")
     requested_by = forms.CharField(label="Who asked", max_length=200, help_text="For example: Mrs Parker (mother)")
     requested_on = _date("When they asked")
     reason = forms.ChoiceField(label="Reason", choices=Case.Reason.choices)
@@ -72,9 +96,12 @@ class CaseRequestForm(forms.Form):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupils: list[Pupil], shown: list[Pupil] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        field = self.fields["pupil"]
+        assert isinstance(field, PupilChoiceField)  # noqa: S101 - declared above
+        field.allowed = {p.code: p for p in pupils}
+        field.choices = pupil_choices(pupils if shown is None else shown)
 
 
 class DocumentField(forms.FileField):

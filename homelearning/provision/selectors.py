@@ -52,6 +52,21 @@ def closures_in_force(school: School, today: datetime.date) -> list[Closure]:
     )
 
 
+def pupils_for_choosing(pupils: QuerySet[Pupil]) -> list[Pupil]:
+    """Pupils on roll for a picker: by year group, class and name, with their class (one query)."""
+    return list(
+        pupils.filter(left_on__isnull=True)
+        .select_related("school_class__year_group")
+        .order_by("school_class__year_group__position", "school_class__name", "surname", "legal_first_name", "pk")
+    )
+
+
+def pupil_matches(pupil: Pupil, query: str) -> bool:
+    """A name search for a picker: every word typed is in the pupil's names (any case)."""
+    names = f"{pupil.legal_first_name} {pupil.preferred_first_name} {pupil.surname}".casefold()
+    return all(word in names for word in query.casefold().split())
+
+
 def cases_for(pupils: QuerySet[Pupil]) -> list[Case]:
     """Cases of the given pupils (the viewer's visible pupils), newest first."""
     return list(

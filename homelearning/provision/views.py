@@ -37,6 +37,7 @@ from homelearning.provision.forms import (
     RiskAssessmentForm,
 )
 from homelearning.provision.models import Case, MedicalAdvice, RiskAssessment
+from homelearning.provision.selectors import pupil_matches
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -137,11 +138,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*RECORD_ROLES)
 def case_new(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    pupils = pupils_visible_to(viewer).order_by("surname", "legal_first_name")
+    pupils = selectors.pupils_for_choosing(pupils_visible_to(viewer))
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    shown = [p for p in pupils if pupil_matches(p, query)] if query else None
+    chosen = request.GET.get("pupil", "")
+    if shown is not None and len(shown) == 1 and not chosen:
+        chosen = shown[0].code  # the only match is chosen for the user
     form = CaseRequestForm(
         request.POST if request.method == "POST" else None,
         pupils=pupils,
-        initial={"requested_on": clock.today()},
+        shown=shown,
+        initial={"requested_on": clock.today(), "pupil": chosen if any(p.code == chosen for p in pupils) else ""},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,7 +168,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "The request is recorded. Next: risk assessment and medical advice.")
             return redirect("provision:case_detail", code=case.code)
     status = 400 if form.is_bound else 200
-    return render(request, "provision/case_new.html", {"form": form}, status=status)
+    context = {"form": form, "query": query, "matches": None if shown is None else len(shown)}
+    return render(request, "provision/case_new.html", context, status=status)
 
 
 def _case_page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> HttpResponse:

@@ -64,3 +64,27 @@ def test_headteacher_declares_a_closure_and_reads_the_dashboard(page: Page, term
     assert not found, found
     page.goto("/remote-education/")
     expect(page.get_by_text("Critical incident")).to_be_visible()
+
+
+def test_office_finds_the_pupil_and_records_a_request_on_a_phone(page: Page, terms: World) -> None:
+    """Issue 19: the picker was hundreds of bare names. Search narrows it; the class and birthday tell pupils apart."""
+    from homelearning.provision.models import Case
+    from tests.browser.helpers import MOBILE
+
+    world = terms
+    page.set_viewport_size(MOBILE)
+    sign_in_staff(page, world.office, mfa=True)
+    page.goto("/remote-education/cases/new/")
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.get_by_label("Find the pupil by name").fill("quinn")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("status")).to_have_text("1 pupil match “quinn”.")
+    picker = page.get_by_role("combobox", name="Pupil")
+    expect(picker.locator("option:checked")).to_have_text("Cara Quinn (born 1 June 2020)")
+    expect(picker.locator("optgroup")).to_have_attribute("label", "Oak (Year 1)")
+    page.get_by_label("Who asked").fill("Mr Quinn (father)")
+    page.get_by_label("Reason").select_option("medical")
+    page.get_by_role("button", name="Record the request").click()
+    expect(page.get_by_text("The request is recorded.")).to_be_visible()
+    assert Case.objects.get().pupil == world.cara
+    assert not axe_violations(page), describe(axe_violations(page))

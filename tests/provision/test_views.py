@@ -364,3 +364,72 @@ def test_document_download_is_for_leaders_and_logged(world: World, client_for) -
         assert AuditEvent.objects.filter(action="case.document.view").count() == 1
     finally:
         assessment.document.delete(save=False)
+
+
+# --- issue 19: a picker that tells pupils apart and finds one among hundreds -------------------------------------
+
+
+def test_case_picker_groups_by_class_and_names_the_birthday(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from homelearning.people import services as people
+
+    # Another Amelia Parker in Oak: the birthday tells them apart.
+    people.pupil_create(
+        school_class=world.oak, legal_first_name="Amelia", surname="Parker", date_of_birth=datetime.date(2020, 9, 9)
+    )
+    page = client_for(world.office).get(reverse("provision:case_new")).content.decode()
+    assert '<optgroup label="Oak (Year 1)">' in page and '<optgroup label="Ash (Year 2)">' in page
+    assert "Amy Parker (born 4 March 2020)</option>" in page
+    assert "Ben Parker (born 20 January 2019)</option>" in page
+    assert page.index('label="Oak (Year 1)"') < page.index("Amy Parker (born") < page.index('label="Ash (Year 2)"')
+    assert "Amelia Parker (born 9 September 2020)</option>" in page
+
+
+def test_case_picker_search(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("provision:case_new")
+    client = client_for(world.office)
+    parkers = client.get(url, {"q": "parker"}).content.decode()
+    assert "2 pupils match “parker”." in parkers
+    assert "Amy Parker (born" in parkers and "Ben Parker (born" in parkers and "Cara Quinn (born" not in parkers
+    # Every word must match, in any order and case; a preferred first name is a name too.
+    one = client.get(url, {"q": "PARKER amy"}).content.decode()
+    assert "1 pupil match" in one
+    assert f'<option value="{world.amy.code}" selected>Amy Parker' in one  # the only match is chosen
+    none = client.get(url, {"q": "Zebedee"}).content.decode()
+    assert "No pupil on roll matches “Zebedee”." in none and "(born" not in none
+    # Another school's pupil is never found.
+    assert "(born" not in client.get(url, {"q": world.outsider_pupil.surname}).content.decode()
+
+
+def test_case_picker_keeps_the_search_when_the_form_is_refused(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(world.office).post(
+        reverse("provision:case_new"),
+        {"q": "quinn", "pupil": world.cara.code, "requested_by": "", "requested_on": "2026-11-27", "reason": "medical"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 400 and "1 pupil match" in text and "Amy Parker (born" not in text
+    assert f'<option value="{world.cara.code}" selected>' in text
+    assert not Case.objects.exists()
+    # A pupil outside the search is still accepted (the search only narrows what is shown).
+    response = client_for(world.office).post(
+        reverse("provision:case_new"),
+        {
+            "q": "quinn",
+            "pupil": world.amy.code,
+            "requested_by": "Mrs Parker",
+            "requested_on": "2026-11-27",
+            "reason": "medical",
+        },
+    )
+    assert response.status_code == 302 and Case.objects.get().pupil == world.amy
+
+
+def test_a_pupil_who_has_left_is_not_offered(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    world.ben.left_on = datetime.date(2026, 11, 1)
+    world.ben.save(update_fields=["left_on"])
+    page = client_for(world.office).get(reverse("provision:case_new")).content.decode()
+    assert "Ben Parker (born" not in page
+    response = client_for(world.office).post(
+        reverse("provision:case_new"),
+        {"pupil": world.ben.code, "requested_by": "x", "requested_on": "2026-11-27", "reason": "medical"},
+    )
+    assert response.status_code == 400 and not Case.objects.exists()
