@@ -73,7 +73,7 @@ class PupilChoiceField(forms.ChoiceField):
     def valid_value(self, value: str) -> bool:
         return value in self.allowed
 
-    def clean(self, value: Any) -> Pupil | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Pupil | None:
         code = super().clean(value)
         return self.allowed[code] if code else None
 
