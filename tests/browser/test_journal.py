@@ -18,7 +18,7 @@ from tests.browser.helpers import horizontal_overflow, screenshot, sign_in_paren
 from tests.journal.builders import sent_work
 from tests.personas import World
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 667}
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +58,13 @@ def test_parent_sends_a_photo_teacher_replies_parent_sees_feedback(page: Page, w
     expect(page.get_by_role("heading", level=1)).to_have_text("Amy\u2019s journal")
     assert_no_axe_violations(page)
     no_sideways_scroll(page)
+    # The file chooser is the page's main control: a large target, not the browser's 21 px default.
+    chooser = page.get_by_label("Photos or PDFs").bounding_box()
+    assert chooser is not None and chooser["height"] >= 44 and chooser["width"] >= 300, chooser
+    button_height = page.get_by_label("Photos or PDFs").evaluate(
+        "e => parseFloat(getComputedStyle(e, '::file-selector-button').minHeight)"
+    )
+    assert button_height >= 44, button_height
     screenshot(page, "parent-send-work.png")
 
     posted: list[Request] = []

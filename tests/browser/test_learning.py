@@ -10,10 +10,32 @@ from homelearning.learning import services
 from homelearning.learning.models import Plan, Subject
 from homelearning.people.models import Staff
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.helpers import horizontal_overflow, screenshot, sign_in_parent, sign_in_staff, term_around_today
+from tests.browser.helpers import (
+    broken_words,
+    horizontal_overflow,
+    screenshot,
+    sign_in_parent,
+    sign_in_staff,
+    term_around_today,
+)
 from tests.personas import World
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 375, "height": 667}
+
+
+def _tidy_day_links(page: Page) -> None:
+    """Each day-links bar: the earlier day at the left and the later at the right of one row, inside the page,
+    and no word split across lines (issue 19: they wrapped untidily on a phone)."""
+    navs = page.locator("nav.day-nav")
+    assert navs.count() > 0
+    for nav in navs.all():
+        links = nav.get_by_role("link").all()
+        first, last = links[0].bounding_box(), links[-1].bounding_box()
+        box = nav.bounding_box()
+        assert first is not None and last is not None and box is not None
+        assert abs(first["y"] - last["y"]) < 2, (first, last)  # one row
+        assert abs(first["x"] - box["x"]) < 2 and abs(last["x"] + last["width"] - box["x"] - box["width"]) < 2
+    assert broken_words(page) == []
 
 
 def test_teacher_plans_a_day(page: Page, world: World) -> None:
@@ -102,6 +124,13 @@ def test_parent_sees_today_on_a_phone(page: Page, world: World) -> None:
     )
     expect(main).not_to_contain_text("Amelia")
     scroll_width, inner_width = horizontal_overflow(page)
-    assert scroll_width <= inner_width, f"the page scrolls sideways at 390 px: {scroll_width}px of content"
+    assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
+    _tidy_day_links(page)
     assert_no_axe_violations(page)
     screenshot(page, "parent-today.png")
+    # The child's own day page has the same links, with the whole date.
+    main.get_by_role("heading", name="Amy", exact=True).get_by_role("link").click()
+    _tidy_day_links(page)
+    page.goto(f"/children/{world.amy.code}/learning/{today.isoformat()}/")
+    _tidy_day_links(page)
+    assert horizontal_overflow(page)[0] <= PHONE["width"]
