@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -142,12 +143,20 @@ def email_resend(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("core:email_list")
 
 
+OUTBOX_PAGE = 50
+
+
 def outbox(request: HttpRequest) -> HttpResponse:
     """The demo's local outbox: every email the demo 'sent', sign-in codes included. Only in DEMO_MODE."""
     if not (settings.DEMO_MODE and settings.DEBUG):
         raise Http404("No such page.")
-    emails = OutboundEmail.objects.order_by("-created_at", "-id")[:100]
-    return render(request, "core/outbox.html", {"emails": emails})
+    to = request.GET.get("to", "").strip()[:254]
+    emails = OutboundEmail.objects.order_by("-created_at", "-id")
+    if to:
+        emails = emails.filter(to__icontains=to)
+    page = Paginator(emails, OUTBOX_PAGE).get_page(request.GET.get("page"))
+    query = f"to={quote(to)}" if to else ""
+    return render(request, "core/outbox.html", {"page": page, "emails": page.object_list, "to": to, "query": query})
 
 
 # --- The school calendar ------------------------------------------------------------------

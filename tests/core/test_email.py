@@ -197,3 +197,17 @@ class TestDemoOutbox:
         response = client.get("/dev/outbox/")
         assert response.status_code == 200
         assert "XYZ789" in response.content.decode()
+
+    def test_every_email_is_reachable_page_by_page_and_by_address(self, world, client, settings):
+        """Issue 19: the outbox showed only the newest 100; a demo day sends more."""
+        settings.DEMO_MODE = True
+        settings.DEBUG = True
+        for n in range(120):
+            queue(world, to=f"carer{n}@example.com", subject=f"Message {n}")
+        first = client.get("/dev/outbox/").content.decode()
+        assert "120 emails." in first and "Page 1 of 3" in first and "Message 119" in first
+        last = client.get("/dev/outbox/", {"page": 3}).content.decode()
+        assert "Message 0<" in last and "Message 119" not in last
+        one = client.get("/dev/outbox/", {"to": "carer7@"}).content.decode()
+        assert "1 email to addresses containing “carer7@”." in one and "Message 7<" in one and "Message 17" not in one
+        assert client.get("/dev/outbox/", {"page": "nonsense"}).status_code == 200

@@ -262,6 +262,22 @@ def test_the_logins_table_lists_every_role_and_a_parent_of_two(capsys):
     assert again.split("Demo logins for")[1] == output.split("Demo logins for")[1]
 
 
+def test_the_printed_teacher_ta_and_parent_share_a_class(capsys):
+    """Issue 19: the printed logins must complete the work-and-feedback loop: the parent's child is in the printed
+    teacher's class, and the printed teaching assistant works in it too."""
+    output = seed(capsys)
+    teacher = Staff.objects.get(user__email=login_line(output, "Teacher")[1])
+    ta = Staff.objects.get(user__email=login_line(output, "Teaching assistant")[1])
+    parent = User.objects.get(email=login_line(output, "Parent")[1])
+    (taught,) = ClassStaff.objects.filter(staff=teacher, kind=ClassStaff.Kind.TEACHER).values_list(
+        "school_class_id", flat=True
+    )
+    assert ClassStaff.objects.filter(staff=ta, school_class_id=taught).exists()
+    classes = set(Pupil.objects.filter(carer_links__carer__user=parent).values_list("school_class_id", flat=True))
+    assert taught in classes
+    assert f"{teacher.full_name}, " in login_line(output, "Teacher")[4]
+
+
 @time_machine.travel(IN_TERM, tick=False)
 def test_the_printed_authenticator_secret_works(capsys):
     output = seed(capsys)

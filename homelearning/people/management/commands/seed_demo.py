@@ -621,24 +621,9 @@ class Login:
 
 
 def demo_logins(*, school: School) -> list[Login]:
-    """One account per role, the same ones every time (the first created)."""
-    logins: list[Login] = []
-    for role, label in LOGIN_ROLES:
-        staff = (
-            Staff.objects.filter(school=school, roles__role=role, is_active=True)
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
-        if staff is None:
-            continue
-        authenticator = Authenticator.objects.filter(user=staff.user, type=Authenticator.Type.TOTP).first()
-        secret = decrypt(authenticator.data["secret"]) if authenticator is not None else ""
-        note = staff.full_name
-        link = staff.class_links.select_related("school_class").first()
-        if link is not None:
-            note += f", {link.school_class.name} class"
-        logins.append(Login(role=label, email=staff.user.email, sign_in=DEMO_PASSWORD, totp_secret=secret, note=note))
+    """One account per role, the same ones every time (the first created). The parent printed has two children
+    where the demo has such a family; the teacher and teaching assistant printed work in a class of one of the
+    parent's children, so the printed logins can send work, give feedback and read it."""
     parents = (
         Carer.objects.filter(school=school, user__isnull=False, pupil_links__is_primary=True)
         .annotate(children=Count("pupil_links"))
@@ -646,8 +631,39 @@ def demo_logins(*, school: School) -> list[Login]:
         .select_related("user")
     )
     parent = parents.filter(children=2).first() or parents.first()
+    children = (
+        list(Pupil.objects.filter(carer_links__carer=parent).select_related("school_class").order_by("pk"))
+        if parent is not None
+        else []
+    )
+    taught = (
+        ClassStaff.objects.filter(
+            school_class__in=[c.school_class_id for c in children],
+            kind=ClassStaff.Kind.TEACHER,
+            staff__is_active=True,
+            staff__roles__role=Role.TEACHER,
+        )
+        .order_by("school_class_id", "pk")
+        .values_list("school_class_id", flat=True)
+        .first()
+    )
+    logins: list[Login] = []
+    for role, label in LOGIN_ROLES:
+        candidates = Staff.objects.filter(school=school, roles__role=role, is_active=True)
+        if role in (Role.TEACHER, Role.TEACHING_ASSISTANT) and taught is not None:
+            same_class = candidates.filter(class_links__school_class_id=taught)
+            candidates = same_class if same_class.exists() else candidates
+        staff = candidates.select_related("user").order_by("pk").first()
+        if staff is None:
+            continue
+        authenticator = Authenticator.objects.filter(user=staff.user, type=Authenticator.Type.TOTP).first()
+        secret = decrypt(authenticator.data["secret"]) if authenticator is not None else ""
+        note = staff.full_name
+        link = staff.class_links.select_related("school_class").order_by("pk").first()
+        if link is not None:
+            note += f", {link.school_class.name} class"
+        logins.append(Login(role=label, email=staff.user.email, sign_in=DEMO_PASSWORD, totp_secret=secret, note=note))
     if parent is not None and parent.user is not None:
-        children = Pupil.objects.filter(carer_links__carer=parent).select_related("school_class").order_by("pk")
         note = f"{parent.full_name}: " + ", ".join(f"{p.first_name} ({p.school_class.name})" for p in children)
         logins.append(
             Login(role="Parent", email=parent.user.email, sign_in="sign-in code by email", totp_secret="", note=note)
