@@ -7,16 +7,22 @@
   rows the test writes, and the test must see the rows the server writes (the outbox).
 * Each test still starts with the rows the data migrations seed, which the previous test's flush
   removed (`_reference_data`).
+* Each test runs on the same school day (`SCHOOL_DAY`, a Wednesday in term), whatever the real date:
+  the clock travels there and ticks on, so the live server, the test and the emails agree and the
+  screenshots show the same dates every run (issue 19).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
@@ -79,8 +85,19 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# Wednesday 13 January 2027, 09:30 at the school: a school day in a spring term, no bank holiday near.
+SCHOOL_DAY = datetime.datetime(2027, 1, 13, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db: None) -> None:
+def _school_day() -> Iterator[None]:
+    """Travel to SCHOOL_DAY before anything else is made; time passes from there (polling, timeouts)."""
+    with time_machine.travel(SCHOOL_DAY, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(_school_day: None, transactional_db: None) -> None:
     """Every test here starts with the rows the data migrations seed, which the previous test's flush removed.
 
     (Not Django's `serialized_rollback`: once Playwright's event loop runs in this thread, Django hands the

@@ -26,6 +26,7 @@ PHONE = {"width": 375, "height": 667}
 def _tidy_day_links(page: Page) -> None:
     """Each day-links bar: the earlier day at the left and the later at the right of one row, inside the page,
     and no word split across lines (issue 19: they wrapped untidily on a phone)."""
+    page.wait_for_load_state()  # measured after the stylesheets apply, not while the page is still loading
     navs = page.locator("nav.day-nav")
     assert navs.count() > 0
     for nav in navs.all():
