@@ -154,6 +154,7 @@ DAILY_TASKS = [
     "homelearning.privacy.tasks.policy_review_reminders",
     "homelearning.privacy.tasks.sar_deadline_digest",
     "homelearning.live.tasks.end_overdue_sessions",
+    "homelearning.people.tasks.remembered_phones_purge",
 ]
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
 # Seconds before retry n (1-based): base * 4**(n-1), so 60s, 4m, 16m, 64m, ~4h.

@@ -76,9 +76,20 @@ def home(request: HttpRequest) -> HttpResponse:
         context["closures"] = closures_for_children(pupil_ids=pupil_ids, day=today)
         context["news"] = family_news(pupil_ids=pupil_ids, asked_by_id=request.user.pk, now=clock.now())
         context["live_invitations"] = upcoming_invitations_for_children(pupil_ids=pupil_ids, now=clock.now())
+        context["offer_remember"] = _remember_offer(request, viewer)
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         return render(request, "core/home_parent.html", context)
     return render(request, "core/home_none.html", context, status=403)
+
+
+def _remember_offer(request: HttpRequest, viewer: Viewer) -> int:
+    """The days a parent may keep this phone signed in, if they have not yet chosen (0: do not offer)."""
+    from homelearning.people.phones import SESSION_DECLINED_KEY, SESSION_PHONE_KEY
+    from homelearning.privacy.services import settings_for
+
+    if viewer.school is None or request.session.get(SESSION_PHONE_KEY) or request.session.get(SESSION_DECLINED_KEY):
+        return 0
+    return settings_for(viewer.school).carer_remember_days
 
 
 def _class_staff_day(viewer: Viewer, class_ids: list[int], *, today: datetime.date) -> dict[str, object]:

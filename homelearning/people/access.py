@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from homelearning.people.models import ClassStaff, Pupil, SchoolClass, Staff
+from homelearning.people.models import ClassStaff, Pupil, RememberedPhone, SchoolClass, Staff
 from homelearning.people.viewer import Viewer
 
 P = ParamSpec("P")
@@ -132,3 +132,13 @@ def get_staff_in_school(viewer: Viewer, code: str) -> Staff:
         return Staff.objects.select_related("user", "school").get(school=viewer.staff.school, code=code)
     except Staff.DoesNotExist:
         raise Http404("No such member of staff.") from None
+
+
+def get_phone_for_user(viewer: Viewer, code: str) -> RememberedPhone:
+    """One of the signed-in person's own remembered phones, or 404."""
+    if viewer.user is None:
+        raise Http404("No such phone.")
+    try:
+        return RememberedPhone.objects.get(user=viewer.user, code=code)
+    except RememberedPhone.DoesNotExist:
+        raise Http404("No such phone.") from None

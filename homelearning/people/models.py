@@ -411,3 +411,23 @@ class PupilCarer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carer} ({self.get_relationship_display()} of {self.pupil})"
+
+
+class RememberedPhone(models.Model):
+    """A carer's browser kept signed in for the school's "remember this phone" days (no new code each day).
+
+    The carer sees each one by name and can forget it, which signs that browser out at once."""
+
+    code = models.SlugField(max_length=40, unique=True, default=new_code)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="remembered_phones")
+    session_key = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, help_text="What the browser said it was, e.g. Chrome on Android.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    forgotten_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.user}"

@@ -20,3 +20,11 @@ def password_reset_send(*, email: str) -> int:
         return 0
     request_password_reset(None, email, users, default_token_generator)
     return len(users)
+
+
+@task()
+def remembered_phones_purge() -> int:
+    """Daily: rows of phones forgotten or expired over a month ago go (the carer's list shows neither)."""
+    from homelearning.people.phones import phones_purge
+
+    return phones_purge()

@@ -13,4 +13,8 @@ urlpatterns = [
     path("staff/<slug:code>/leave", views.staff_leave, name="staff_leave"),
     path("policy/", views.policy, name="policy"),
     path("switch-school", views.switch_school, name="switch_school"),
+    path("account/phones/", views.phone_list, name="phone_list"),
+    path("account/phones/remember", views.phone_remember, name="phone_remember"),
+    path("account/phones/not-now", views.phone_remember_not_now, name="phone_remember_not_now"),
+    path("account/phones/<slug:code>/forget", views.phone_forget, name="phone_forget"),
 ]

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from homelearning.core import clock
@@ -12,11 +14,12 @@ from homelearning.core.calendar import working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.learning.access import can_adapt
 from homelearning.learning.selectors import neighbour_days, pupil_day
-from homelearning.people import selectors, services
+from homelearning.people import phones, selectors, services
 from homelearning.people.access import (
     can_see_contact_details,
     classes_visible_to,
     get_class_for_staff,
+    get_phone_for_user,
     get_pupil_for_parent,
     get_pupil_for_staff,
     get_staff_in_school,
@@ -25,9 +28,9 @@ from homelearning.people.access import (
     viewer_of,
 )
 from homelearning.people.forms import POLICY_FIELDS, PolicyVersionForm, StaffRolesForm, SwitchSchoolForm
-from homelearning.people.models import Role
+from homelearning.people.models import Role, User
 from homelearning.people.services import policy_version_publish
-from homelearning.people.viewer import SESSION_SCHOOL_KEY
+from homelearning.people.viewer import SESSION_SCHOOL_KEY, Viewer
 
 
 @staff_required()
@@ -188,3 +191,76 @@ def switch_school(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "You are not on the staff of that school.")
     return redirect("home")
+
+
+# --- Remember this phone (parents) ----------------------------------------------------------------
+
+
+def _remember_days(viewer: Viewer) -> int:
+    from homelearning.privacy.services import settings_for
+
+    return settings_for(viewer.school).carer_remember_days if viewer.school is not None else 0
+
+
+@require_POST
+@parent_required
+def phone_remember(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    assert isinstance(request.user, User)  # noqa: S101 - parent_required has checked
+    with refusal_as_message(request):
+        days = _remember_days(viewer)
+        phones.phone_remember(
+            user=request.user,
+            school=viewer.school,
+            session=request.session,
+            user_agent=request.headers.get("User-Agent", ""),
+            days=days,
+        )
+        messages.success(
+            request,
+            ngettext(
+                "This phone stays signed in for %(days)d day. You can forget it at any time under Your phones.",
+                "This phone stays signed in for %(days)d days. You can forget it at any time under Your phones.",
+                days,
+            )
+            % {"days": days},
+        )
+    return redirect("home")
+
+
+@require_POST
+@parent_required
+def phone_remember_not_now(request: HttpRequest) -> HttpResponse:
+    request.session[phones.SESSION_DECLINED_KEY] = True
+    return redirect("home")
+
+
+@parent_required
+def phone_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    assert isinstance(request.user, User)  # noqa: S101 - parent_required has checked
+    return render(
+        request,
+        "people/phone_list.html",
+        {
+            "phones": phones.phones_of(request.user),
+            "this_session": request.session.session_key,
+            "days": _remember_days(viewer),
+        },
+    )
+
+
+@require_POST
+@parent_required
+def phone_forget(request: HttpRequest, code: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    phone = get_phone_for_user(viewer, code)
+    assert isinstance(request.user, User)  # noqa: S101 - parent_required has checked
+    this_one = phone.session_key == request.session.session_key
+    with refusal_as_message(request):
+        phones.phone_forget(phone=phone, by=request.user, school=viewer.school)
+        if this_one:
+            # This browser's own session is gone: it is signed out, like signing out.
+            return redirect("account_login")
+        messages.success(request, _("%(name)s is forgotten and signed out.") % {"name": phone.name})
+    return redirect("people:phone_list")

@@ -29,6 +29,7 @@ SECTIONS: dict[str, str] = {
     # people
     "people.pupilcarer": "Family links",
     "account.emailaddress": "Sign-in email addresses",
+    "people.rememberedphone": "Phones kept signed in",
     # provision
     "provision.case": "Remote education cases",
     "provision.riskassessment": "Risk assessments",
@@ -251,7 +252,8 @@ def _value(obj: models.Model, f: models.Field[Any, Any], redactor: Redactor) -> 
     return value
 
 
-_SKIP_FIELDS = frozenset({"id", "school", "password", "key_hash", "table", "preview"})
+# "session_key" is a remembered phone's live sign-in: a credential, never written into an export.
+_SKIP_FIELDS = frozenset({"id", "school", "password", "key_hash", "table", "preview", "session_key"})
 
 
 def serialise(obj: models.Model, redactor: Redactor) -> dict[str, Any]:

@@ -5,7 +5,13 @@ from django import forms
 from homelearning.core import clock
 from homelearning.core.dates import DayField
 from homelearning.people.models import MFA_ROLES, Role
-from homelearning.privacy.models import DEFAULT_API_TOKEN_DAYS, MAX_API_TOKEN_DAYS, RecordType
+from homelearning.privacy.models import (
+    DEFAULT_API_TOKEN_DAYS,
+    DEFAULT_CARER_REMEMBER_DAYS,
+    MAX_API_TOKEN_DAYS,
+    MAX_CARER_REMEMBER_DAYS,
+    RecordType,
+)
 from homelearning.privacy.schedule import SPECS
 from homelearning.privacy.services import DEVICE_POINTS
 
@@ -91,6 +97,15 @@ class SignInSettingsForm(forms.Form):
         max_value=MAX_API_TOKEN_DAYS,
         help_text=f"From when each token is made. The default is {DEFAULT_API_TOKEN_DAYS} days. "
         "Shortening it shortens tokens already made.",
+    )
+    carer_remember_days = forms.IntegerField(
+        label="Parents' phones stay signed in for (days)",
+        required=False,  # left empty: unchanged
+        min_value=0,
+        max_value=MAX_CARER_REMEMBER_DAYS,
+        help_text=f'When a parent chooses "Remember this phone". The default is {DEFAULT_CARER_REMEMBER_DAYS} days; '
+        "0 turns it off (a new emailed code each time). Parents can forget a phone at any time. Shortening it "
+        "shortens phones already remembered.",
     )
     extra_mfa_roles = forms.MultipleChoiceField(
         label="Also require an authenticator app for",

@@ -30,6 +30,9 @@ def default_linked_policies() -> list[dict[str, str]]:
 # How long an API token works from when it is made, unless the school chooses otherwise.
 DEFAULT_API_TOKEN_DAYS = 90
 MAX_API_TOKEN_DAYS = 366
+# "Remember this phone" for parents: like a banking app's trusted device, revocable by the parent.
+DEFAULT_CARER_REMEMBER_DAYS = 30
+MAX_CARER_REMEMBER_DAYS = 90
 
 
 class PrivacySettings(models.Model):
@@ -49,6 +52,12 @@ class PrivacySettings(models.Model):
     )
     # Roles that must use an authenticator app, beyond those that always must (people.models.MFA_ROLES).
     extra_mfa_roles = models.JSONField(default=list, blank=True)
+    carer_remember_days = models.PositiveSmallIntegerField(
+        "parents' phones stay signed in for (days)",
+        default=DEFAULT_CARER_REMEMBER_DAYS,
+        validators=[MaxValueValidator(MAX_CARER_REMEMBER_DAYS)],
+        help_text="0: parents sign in with a new emailed code each day.",
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -22,10 +22,12 @@ from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.mail import email_queue
 from homelearning.people.models import MFA_ROLES, Carer, PolicyVersion, Pupil, Role, School, Staff, User
+from homelearning.people.phones import remembered_phones_shorten
 from homelearning.privacy import retention
 from homelearning.privacy.export import build_export
 from homelearning.privacy.models import (
     MAX_API_TOKEN_DAYS,
+    MAX_CARER_REMEMBER_DAYS,
     DeviceConfirmation,
     PolicyReviewReminder,
     PrivacySettings,
@@ -68,7 +70,12 @@ def devices_required_set(*, school: School, by: User, required: bool) -> Privacy
 
 @transaction.atomic
 def sign_in_settings_set(
-    *, school: School, by: User, api_token_days: int, extra_mfa_roles: Iterable[str]
+    *,
+    school: School,
+    by: User,
+    api_token_days: int,
+    extra_mfa_roles: Iterable[str],
+    carer_remember_days: int | None = None,
 ) -> PrivacySettings:
     """How long API tokens work, and which roles beyond the required ones must use an authenticator.
 
@@ -79,10 +86,18 @@ def sign_in_settings_set(
     extra = sorted(set(extra_mfa_roles) - MFA_ROLES)
     if set(extra) - set(Role.values):
         raise ServiceError("Choose roles from the list.")
+    if carer_remember_days is not None and not 0 <= carer_remember_days <= MAX_CARER_REMEMBER_DAYS:
+        raise ServiceError(f"Parents' phones can stay signed in for between 0 and {MAX_CARER_REMEMBER_DAYS} days.")
     current = PrivacySettings.objects.select_for_update().get(pk=settings_for(school).pk)
+    remember_days = current.carer_remember_days if carer_remember_days is None else carer_remember_days
     PrivacySettings.objects.filter(pk=current.pk).update(
-        api_token_days=api_token_days, extra_mfa_roles=extra, updated_at=clock.now(), updated_by=by
+        api_token_days=api_token_days,
+        extra_mfa_roles=extra,
+        carer_remember_days=remember_days,
+        updated_at=clock.now(),
+        updated_by=by,
     )
+    phones_shortened = remembered_phones_shorten(school=school, days=remember_days)
     latest = ExpressionWrapper(F("created_at") + datetime.timedelta(days=api_token_days), output_field=DateTimeField())
     shortened = (
         ApiToken.objects.filter(staff__school=school, revoked_at__isnull=True)
@@ -94,7 +109,13 @@ def sign_in_settings_set(
         action="privacy.sign_in_settings.change",
         actor=by,
         school=school,
-        details={"api_token_days": api_token_days, "extra_mfa_roles": extra, "tokens_shortened": shortened},
+        details={
+            "api_token_days": api_token_days,
+            "extra_mfa_roles": extra,
+            "tokens_shortened": shortened,
+            "carer_remember_days": remember_days,
+            "phones_shortened": phones_shortened,
+        },
     )
     return PrivacySettings.objects.get(pk=current.pk)
 

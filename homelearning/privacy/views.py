@@ -299,7 +299,11 @@ def sign_in_settings(request: HttpRequest) -> HttpResponse:
     current = services.settings_for(school)
     form = SignInSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"api_token_days": current.api_token_days, "extra_mfa_roles": current.extra_mfa_roles},
+        initial={
+            "api_token_days": current.api_token_days,
+            "extra_mfa_roles": current.extra_mfa_roles,
+            "carer_remember_days": current.carer_remember_days,
+        },
     )
     if request.method == "POST" and form.is_valid():
         with refusal_on_form(form):

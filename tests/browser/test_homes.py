@@ -73,3 +73,26 @@ def test_staff_home_fits_a_phone(page: Page, world: World) -> None:
     assert scroll_width <= inner_width, f"the page scrolls sideways at 375 px: {scroll_width}px of content"
     assert broken_words(page) == []
     assert_no_axe_violations(page)
+
+
+def test_a_parent_remembers_this_phone_and_forgets_it(page: Page, world: World) -> None:
+    """Issue 19: no new emailed code every day. The parent chooses to stay signed in, and can undo it."""
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+    offer = page.get_by_role("region", name="Remember this phone?")
+    expect(offer).to_contain_text("for 30 days")
+    assert_no_axe_violations(page)
+    offer.get_by_role("button", name="Remember this phone").click()
+    expect(page.get_by_text("This phone stays signed in for 30 days.")).to_be_visible()
+    expect(page.get_by_role("region", name="Remember this phone?")).to_have_count(0)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    assert cookie["expires"] > 0  # kept when the browser closes (a session cookie has -1)
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Your phones").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phones that stay signed in")
+    expect(page.get_by_text("This phone")).to_be_visible()
+    assert broken_words(page) == []
+    assert_no_axe_violations(page)
+    screenshot(page, "parent-phones.png")
+    page.get_by_role("button", name=re.compile(r"^Forget ")).click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))

@@ -88,6 +88,15 @@ def every_record(world: World) -> dict[str, Made]:
     if email is None:
         EmailAddress.objects.create(user=world.parent, email=world.parent.email, verified=True, primary=True)
     add("account.emailaddress", world.parent.email)
+    from homelearning.people.models import RememberedPhone
+
+    RememberedPhone.objects.create(
+        user=world.parent,
+        session_key="exported-never-0123456789abcdef",
+        name="Samsung Internet on Android",
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    add("people.rememberedphone", "Samsung Internet on Android")
 
     # provision
     code_i = AbsenceCode.objects.get(code="I")

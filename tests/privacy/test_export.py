@@ -92,7 +92,11 @@ def test_pupil_export_holds_one_record_of_every_kind(world: World, client_for) -
     assert data["subject"]["legal_first_name"] == "Amelia"
     assert data["subject"]["upn"] == "T938456789012"
     sections = data["sections"]
-    pupil_types = {label for label in made if label not in {"account.emailaddress", "journal.feedbackemailchoice"}}
+    pupil_types = {
+        label
+        for label in made
+        if label not in {"account.emailaddress", "journal.feedbackemailchoice", "people.rememberedphone"}
+    }
     for label in sorted(pupil_types):
         assert label in sections, f"{label} is missing from the export"
         text = json.dumps(sections[label], ensure_ascii=False)
@@ -137,10 +141,13 @@ def test_carer_export_holds_what_the_carer_did_and_received(world: World, client
         "live.invitationrecipient",
         "provision.agreementparty",
         "account.emailaddress",
+        "people.rememberedphone",
         "contact.enquiry",
     ):
         assert label in data["sections"], label
         assert made[label].marker in json.dumps(data["sections"][label], ensure_ascii=False), label
+    # A remembered phone is listed by name; its live session key (a credential) never is.
+    assert "exported-never" not in json.dumps(data)
     assert [e["subject"] for e in data["emails"]] == ["Story time tomorrow"]
     # Safeguarding not decided: nothing from it, not even that it exists in the audit log.
     assert not [k for k in data["sections"] if k.startswith("safeguarding.")]

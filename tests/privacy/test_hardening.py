@@ -332,7 +332,11 @@ def _snapshot(school: School) -> str:
             model = apps.get_model(label)
         except LookupError:
             continue
-        rows.append(list(model._default_manager.order_by("pk").values()))
+        rows_of = model._default_manager.all()
+        if label == "people.rememberedphone":
+            # A visiting parent of another school may remember their own phone: only Balfour's parents' count.
+            rows_of = rows_of.filter(user__carer_records__school=school).distinct()
+        rows.append(list(rows_of.order_by("pk").values()))
     rows.append(list(Pupil.objects.filter(school=school).order_by("pk").values()))
     rows.append(list(Carer.objects.filter(school=school).order_by("pk").values()))
     return json.dumps(rows, default=str, sort_keys=True)
