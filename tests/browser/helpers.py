@@ -145,6 +145,21 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def pdf_page_screenshot(pdf: bytes, page_number: int, name: str) -> str:
+    """Render one page of a PDF (1-based) into docs/screenshots/ as a PNG, as it prints; returns its text."""
+    import pypdfium2
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[page_number - 1]
+        page.render(scale=1.5).to_pil().save(SCREENSHOTS / name)
+        text: str = page.get_textpage().get_text_range()
+    finally:
+        document.close()
+    return text
+
+
 def horizontal_overflow(page: Page) -> tuple[int, int]:
     """(document scroll width, viewport width): the page scrolls sideways if the first is larger."""
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
