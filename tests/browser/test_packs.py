@@ -71,8 +71,8 @@ def test_office_runs_a_pack_and_the_teacher_reviews_it(page: Page, closed: World
     expect(link).to_be_visible()
     pdf = page.request.get(link.get_attribute("href") or "")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
-    # The first day's page as it prints (docs/screenshots/pack-pdf-page.png): the activities, formatted.
-    printed = pdf_page_screenshot(pdf.body(), 2, "pack-pdf-page.png")
+    # The first day's page as it prints (docs/screenshots/pack-pdf-day.png): the activities, formatted.
+    printed = pdf_page_screenshot(pdf.body(), 2, "pack-pdf-day.png")
     assert "Ben" in printed and "**" not in printed and "Maths: Maths:" not in printed, printed[:500]
     assert_no_axe_violations(page)
 
