@@ -28,3 +28,6 @@ def test_a_worry_sent_without_when_it_happened_shows_the_problem_first_and_focus
     summary.get_by_role("link").first.click()
     expect(page.locator("#id_happened_at")).to_be_focused()
     assert not Concern.objects.exists()
+    # The field is a full-size box like the others, not the browser's 21 px default.
+    field = page.locator("#id_happened_at").bounding_box()
+    assert field is not None and field["height"] >= 44 and field["width"] >= 300, field
