@@ -96,3 +96,40 @@ def test_a_parent_remembers_this_phone_and_forgets_it(page: Page, world: World) 
     screenshot(page, "parent-phones.png")
     page.get_by_role("button", name=re.compile(r"^Forget ")).click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_a_parent_of_two_on_a_closure_day_reads_what_matters_first(page: Page, world: World) -> None:
+    """Issue 19: on a phone, the closure is said first, the feedback and the call asked for are pointed out, and
+    each child's plan is one tap away (the second child's started three screens down)."""
+    from django.utils import timezone
+
+    from homelearning.core.calendar import next_school_days
+    from homelearning.journal import services as journal
+    from tests.browser.helpers import term_around_today
+    from tests.journal.builders import sent_work
+    from tests.provision.builders import whole_school_closure
+
+    term_around_today(world)
+    today = timezone.localdate()
+    whole_school_closure(world, first=today, last=next_school_days(world.school, today, 3)[-1])
+    item = sent_work(world.amy, world.parent, photo=False)
+    journal.feedback_give(item=item, by=world.staff(world.teacher), text="Lovely rocket!")
+    journal.call_request(pupil=world.ben, by=world.parent, by_label="Pat Parker", reason="Reading book")
+
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+    notice = page.locator(".message-warning", has_text="is closed today")
+    expect(notice).to_contain_text("Learning continues at home for Amy, Ben")
+    box = notice.bounding_box()
+    assert box is not None and box["y"] < MOBILE["height"], box  # on the first screen
+    news = page.get_by_role("region", name="News from school")
+    expect(news.get_by_role("link", name=re.compile(r"^Mr Teal gave Amy feedback on "))).to_be_visible()
+    expect(news).to_contain_text("You asked for a call about Ben")
+    jump = page.get_by_role("navigation", name="Jump to a child")
+    jump.get_by_role("link", name="Amy").click()
+    amy = page.locator(f"#child-{world.amy.code}")
+    expect(amy).to_be_in_viewport()
+    assert broken_words(page) == []
+    assert_no_axe_violations(page)
+    news.get_by_role("link", name=re.compile(r"^Mr Teal gave Amy feedback")).click()
+    expect(page.get_by_text("Lovely rocket!")).to_be_visible()
