@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "homelearning.people.middleware.RequireMfaMiddleware",
     "homelearning.privacy.middleware.StaffIdleTimeoutMiddleware",
     "homelearning.privacy.middleware.DeviceConfirmationMiddleware",
+    "homelearning.learning.offline.ClearSiteDataOnSignOut",
     "csp.middleware.CSPMiddleware",
 ]
 

@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from homelearning.core import views as core_views
+from homelearning.learning import offline
 
 # A lost database connection shows "back in a moment" (503), not the error page.
 handler500 = "homelearning.core.health.server_error"
@@ -17,6 +18,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says; the icon is a static file.
     path("favicon.ico", favicon),
+    # Today's plan offline: the service worker must be served from the root to keep pages site-wide.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("accounts/", include("allauth.urls")),
     path("api/", include("homelearning.api.urls")),
     path("", include("homelearning.core.urls")),

@@ -36,6 +36,7 @@ from homelearning.core.selectors import (
 from homelearning.journal import access as journal_access
 from homelearning.journal import selectors as journal_selectors
 from homelearning.journal.selectors import family_news
+from homelearning.learning.offline import mark_offline
 from homelearning.learning.today import children_today
 from homelearning.live.selectors import upcoming_invitations_for_children, upcoming_sessions_for_staff
 from homelearning.people import selectors as people_selectors
@@ -78,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["live_invitations"] = upcoming_invitations_for_children(pupil_ids=pupil_ids, now=clock.now())
         context["offer_remember"] = _remember_offer(request, viewer)
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
-        return render(request, "core/home_parent.html", context)
+        return mark_offline(render(request, "core/home_parent.html", context))
     return render(request, "core/home_none.html", context, status=403)
 
 

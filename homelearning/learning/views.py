@@ -43,6 +43,7 @@ from homelearning.learning.forms import (
     UploadForm,
 )
 from homelearning.learning.models import Activity, Plan, Resource
+from homelearning.learning.offline import offline_cacheable
 from homelearning.learning.services import OverEntitlement
 from homelearning.people.access import get_pupil_for_parent, parent_required, staff_required, viewer_of
 from homelearning.people.models import Role, SchoolClass, Staff
@@ -470,6 +471,7 @@ def pupil_change(request: HttpRequest, code: str, day: datetime.date) -> HttpRes
 
 
 @parent_required
+@offline_cacheable
 def child_day(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     pupil = get_pupil_for_parent(viewer_of(request), code)
     date = parse_day(day)

@@ -13,6 +13,7 @@ from homelearning.core.audit import audit
 from homelearning.core.calendar import working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.learning.access import can_adapt
+from homelearning.learning.offline import offline_cacheable
 from homelearning.learning.selectors import neighbour_days, pupil_day
 from homelearning.people import phones, selectors, services
 from homelearning.people.access import (
@@ -82,6 +83,7 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @parent_required
+@offline_cacheable
 def child_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     pupil = get_pupil_for_parent(viewer, code)
