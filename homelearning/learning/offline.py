@@ -17,6 +17,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,7 +53,23 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     assets = [static(name) for name in ("homelearning/site.css", "learning/learning.css", "homelearning/menu.js",
                                         "homelearning/errors.js", "learning/listen.js", "learning/offline.js",
                                         "django_htmx/htmx-2.min.js", "django_htmx/django-htmx.js")]  # fmt: skip
-    script = _WORKER.read_text(encoding="utf-8").replace("__ASSETS__", _json(assets))
+    offline_page = (
+        f'<!doctype html><html lang="{get_language() or "en-GB"}"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(_('No signal'))}</title><p>"
+        + escape(
+            _(
+                "You are offline, and this page was not saved on this phone. "
+                "Open the home page to see the plans saved here."
+            )
+        )
+        + f' <a href="{reverse("home")}">{escape(_("Home"))}</a></p>'
+    )
+    script = (
+        _WORKER.read_text(encoding="utf-8")
+        .replace("__ASSETS__", _json(assets))
+        .replace("__OFFLINE_PAGE__", _json(offline_page))
+    )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -6,6 +6,8 @@
 var PAGES = "homelearning-plans-v1";
 var ASSETS = "homelearning-assets-v1";
 var ASSET_URLS = __ASSETS__;
+// The page for an address not saved on this phone, in the language the worker was installed in.
+var OFFLINE_PAGE = __OFFLINE_PAGE__;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -61,11 +63,7 @@ self.addEventListener("fetch", function (event) {
         // ignoreVary: the page varies on Cookie and HX-Request, which a kept copy cannot compare.
         return cache.match(request.url.split("#")[0], { ignoreVary: true });
       }).then(function (hit) {
-        return hit || new Response(
-          "<!doctype html><meta charset=utf-8><title>Offline</title><p>You are offline, and this page was not " +
-          "saved on this phone. Open Home Learning's home page to see the plans saved here.</p>",
-          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
-        );
+        return hit || new Response(OFFLINE_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
       });
     })
   );

@@ -83,6 +83,7 @@ def test_the_plan_shows_with_the_network_off(phone: Page, world: World) -> None:
     # A page never loaded says so, rather than the browser's own error.
     page.goto(f"/children/{world.amy.code}/learning/{(tomorrow + datetime.timedelta(days=7)).isoformat()}/")
     expect(page.get_by_text("You are offline, and this page was not saved on this phone.")).to_be_visible()
+    expect(page.get_by_role("link", name="Home")).to_have_attribute("href", "/")
 
     # Back online: the page is fresh again and the note goes.
     page.context.set_offline(False)
