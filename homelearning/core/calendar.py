@@ -112,12 +112,14 @@ def next_school_days(
 def working_days_around(
     school: School, day: datetime.date, *, before: int, after: int
 ) -> tuple[list[datetime.date], list[datetime.date]]:
-    """Up to `before` working days before `day` and `after` from it on (itself included if it is one), for day
-    links: from a weekend or a holiday they still lead somewhere (`SchoolCalendar.is_working_day`)."""
+    """Up to `before` school days before `day` and `after` from it on (itself included if it is one), for day
+    links: from a weekend or a holiday they lead to the school days around it. Where the school has entered no
+    term near the day, weekdays that are not bank holidays stand in, so a link always leads somewhere."""
     start, end = day - datetime.timedelta(days=31), day + datetime.timedelta(days=62)
     calendar = SchoolCalendar.load(school, start, end)
-    earlier = [d for d in _days(start, day - datetime.timedelta(days=1)) if calendar.is_working_day(d)]
-    later = [d for d in _days(day, end) if calendar.is_working_day(d)]
+    counts = calendar.is_school_day if calendar.terms else calendar.is_working_day
+    earlier = [d for d in _days(start, day - datetime.timedelta(days=1)) if counts(d)]
+    later = [d for d in _days(day, end) if counts(d)]
     return earlier[-before:] if before else [], later[:after]
 
 

@@ -103,3 +103,21 @@ def test_the_loaded_calendar_counts_school_days_within_its_range(autumn):
         datetime.date(2026, 12, 17),
         datetime.date(2026, 12, 18),
     ]
+
+
+def test_working_days_around_a_weekend_a_holiday_and_no_terms(autumn, world):
+    """Day links (issue 19): from a Saturday or the Christmas holiday, the school days around it; where no term
+    is entered near the day, weekdays that are not bank holidays stand in, so a link always leads somewhere."""
+    from homelearning.core.calendar import working_days_around
+
+    saturday = datetime.date(2026, 10, 17)
+    earlier, later = working_days_around(autumn, saturday, before=2, after=3)
+    assert earlier == [datetime.date(2026, 10, 15), datetime.date(2026, 10, 16)]
+    assert later == [datetime.date(2026, 10, 19), datetime.date(2026, 10, 20), datetime.date(2026, 10, 21)]
+    assert working_days_around(autumn, saturday, before=0, after=1)[0] == []
+    earlier, later = working_days_around(autumn, datetime.date(2026, 12, 24), before=1, after=2)
+    assert earlier == [datetime.date(2026, 12, 18)]  # the last day of term
+    assert later == [datetime.date(2027, 1, 5), datetime.date(2027, 1, 6)]  # the first of the next
+    # Another school with no terms at all: weekdays, the Christmas bank holidays skipped.
+    _, later = working_days_around(world.other_school, datetime.date(2026, 12, 24), before=0, after=3)
+    assert later == [datetime.date(2026, 12, 24), datetime.date(2026, 12, 29), datetime.date(2026, 12, 30)]
