@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system-packages lint typecheck pytest install clean lock
+.PHONY: demo test system-packages lint typecheck pytest install clean lock messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Home Learning needs Python 3.11 (found " + sys.version.split()[0] + ").")'
@@ -35,6 +35,14 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	DEBUG=true $(VENV)/bin/mypy homelearning
+
+## make messages: gather every marked string into each language's catalogue, then compile them (docs/translations.md).
+## Unreviewed (fuzzy) translations are compiled in: an unchecked translation serves a family better than English.
+LANGS := en_GB pl ro ur pa bn ar pt so es uk
+messages: $(STAMP)
+	DEBUG=true $(PY) manage.py makemessages --no-obsolete --no-location $(foreach l,$(LANGS),-l $(l)) \
+		--ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='docs/*' --ignore='scripts/*'
+	DEBUG=true $(PY) manage.py compilemessages --use-fuzzy --ignore='.venv'
 
 ## make lock: re-pin every dependency after changing pyproject.toml.
 lock: $(STAMP)

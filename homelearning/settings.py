@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from django.conf import locale as _django_locale
 from django.core.exceptions import ImproperlyConfigured
 
 from homelearning.env import env_bool, env_int, env_list, env_secret, env_str
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "homelearning.people.middleware.ViewerMiddleware",
+    "homelearning.people.middleware.ViewerLanguageMiddleware",
     "homelearning.people.middleware.RequireMfaMiddleware",
     "homelearning.privacy.middleware.StaffIdleTimeoutMiddleware",
     "homelearning.privacy.middleware.DeviceConfirmationMiddleware",
@@ -226,6 +229,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Parents' and pupils' pages, emails and packs come in these languages (issue 16; docs/translations.md);
+# staff pages stay in English. Names are in the language itself, as a chooser shows them.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pl", "Polski"),
+    ("ro", "Română"),
+    ("ur", "اردو"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("bn", "বাংলা"),
+    ("ar", "العربية"),
+    ("pt", "Português"),
+    ("so", "Soomaali"),
+    ("es", "Español"),
+    ("uk", "Українська"),
+]
+# Django ships no Somali locale data: name it, so the language tags and the chooser know it.
+_django_locale.LANG_INFO.setdefault("so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"})
+LOCALE_PATHS = [BASE_DIR / "homelearning" / "locale"]
+LANGUAGE_COOKIE_NAME = "homelearning_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 # --- Files ----------------------------------------------------------------------------

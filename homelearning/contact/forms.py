@@ -12,10 +12,12 @@ from homelearning.people.models import School
 
 
 class EnquiryForm(forms.Form):
-    about = forms.ChoiceField(label="What is it about?", choices=Enquiry.About.choices, widget=forms.RadioSelect)
-    child = forms.ChoiceField(label="Which child?", required=False)
+    about = forms.ChoiceField(label=_("What is it about?"), choices=Enquiry.About.choices, widget=forms.RadioSelect)
+    child = forms.ChoiceField(label=_("Which child?"), required=False)
     school = forms.ChoiceField(label=_("Which school is it for?"), required=False)
-    message = forms.CharField(label="Your question", max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        label=_("Your question"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args: Any, schools: Sequence[School] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.people.models import Pupil, School, Staff, User, new_code
 
 
 class Enquiry(models.Model):
     class About(models.TextChoices):
-        LEARNING = "learning", "Learning (goes to the class teacher)"
-        GENERAL = "general", "Anything else (goes to the school office)"
+        LEARNING = "learning", _("Learning (goes to the class teacher)")
+        GENERAL = "general", _("Anything else (goes to the school office)")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for a reply"
-        ANSWERED = "answered", "Answered"
+        OPEN = "open", _("Waiting for a reply")
+        ANSWERED = "answered", _("Answered")
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from homelearning.contact import access, services
@@ -30,7 +31,7 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
         initial={"child": request.GET.get("child", ""), "about": Enquiry.About.LEARNING},
         schools=schools,
     )
-    cast(ChoiceField, form.fields["child"]).choices = [("", "Not about one child")] + [
+    cast(ChoiceField, form.fields["child"]).choices = [("", gettext("Not about one child"))] + [
         (p.code, f"{p.first_name} ({p.school_class.name})") for p in children
     ]
     if request.method == "POST" and form.is_valid():
@@ -46,7 +47,7 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
                 pupil=pupil,
             )
-            messages.success(request, "Your question has been sent. You will see the reply here.")
+            messages.success(request, gettext("Your question has been sent. You will see the reply here."))
             return redirect("contact:my_enquiries")
     status = 400 if request.method == "POST" else 200
     return render(request, "contact/enquiry_new.html", {"form": form}, status=status)

@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
 
 class SendWorkForm(forms.Form):
     uploads = MultipleFileField(
-        label="Photos or PDFs",
+        label=_("Photos or PDFs"),
         required=False,
         help_text=(
             _(
@@ -44,9 +44,12 @@ class SendWorkForm(forms.Form):
         ),
     )
     note = forms.CharField(
-        label="A short note (optional)", required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("A short note (optional)"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    day = DayField(label="The day it was done (optional)", required=False, widget=forms.DateInput({"type": "date"}))
+    day = DayField(label=_("The day it was done (optional)"), required=False, widget=forms.DateInput({"type": "date"}))
     activity = forms.CharField(required=False, widget=forms.HiddenInput)
     require_content = True
 
@@ -55,7 +58,7 @@ class SendWorkForm(forms.Form):
         if not self.require_content:
             return data
         if not data.get("uploads") and not (data.get("note") or "").strip() and not self.errors:
-            raise forms.ValidationError("Add a photo, a PDF or a note.")
+            raise forms.ValidationError(_("Add a photo, a PDF or a note."))
         return data
 
 
@@ -87,9 +90,9 @@ class EscalateForm(forms.Form):
 
 class CallRequestForm(forms.Form):
     reason = forms.CharField(
-        label="What would you like to talk about?", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What would you like to talk about?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    good_times = forms.CharField(label="Good times to call (optional)", max_length=200, required=False)
+    good_times = forms.CharField(label=_("Good times to call (optional)"), max_length=200, required=False)
 
 
 class StaffCallForm(CallRequestForm):
@@ -112,7 +115,7 @@ class PaperReturnedForm(SendWorkForm):
 
 class FeedbackEmailForm(forms.Form):
     how = forms.ChoiceField(
-        label="How would you like to hear about feedback?",
+        label=_("How would you like to hear about feedback?"),
         choices=FeedbackEmailChoice.How.choices,
         widget=forms.RadioSelect,
     )

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.learning.models import Activity
 from homelearning.people.models import Carer, Pupil, School, Staff, User, new_code
@@ -38,8 +39,8 @@ class WorkItem(models.Model):
     """One piece of work a carer sent for their child."""
 
     class Status(models.TextChoices):
-        NEW = "new", "Waiting for feedback"
-        REVIEWED = "reviewed", "Feedback given"
+        NEW = "new", _("Waiting for feedback")
+        REVIEWED = "reviewed", _("Feedback given")
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
@@ -181,8 +182,8 @@ class FeedbackEmailChoice(models.Model):
     """How a carer hears about feedback: an email each time, or one digest a day. No row: each time."""
 
     class How(models.TextChoices):
-        EACH = "each", "An email each time a teacher gives feedback"
-        DIGEST = "digest", "One email a day with all new feedback"
+        EACH = "each", _("An email each time a teacher gives feedback")
+        DIGEST = "digest", _("One email a day with all new feedback")
 
     carer = models.OneToOneField(Carer, on_delete=models.CASCADE, related_name="+")
     how = models.CharField(max_length=6, choices=How.choices, default=How.EACH)

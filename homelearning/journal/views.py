@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from homelearning.contact import access as contact_access
@@ -78,7 +79,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"activity": request.GET.get("activity", ""), "day": request.GET.get("day", "")}
     form = SendWorkForm(*_bound(request), initial=initial)
     form.fields["activity"].widget = forms.Select(choices=_activity_choices(pupil, initial["activity"]))
-    form.fields["activity"].label = "Which activity is it for? (optional)"
+    form.fields["activity"].label = gettext("Which activity is it for? (optional)")
     if request.method == "POST" and form.is_valid():
         activity = None
         if form.cleaned_data["activity"]:
@@ -96,7 +97,10 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
                     activity=activity,
                     day=form.cleaned_data["day"],
                 )
-                messages.success(request, f"Thank you: {pupil.first_name}'s work has been sent to the class.")
+                messages.success(
+                    request,
+                    gettext("Thank you: %(name)s's work has been sent to the class.") % {"name": pupil.first_name},
+                )
                 return redirect("journal:child", code=pupil.code)
     items = selectors.journal_for_pupil(pupil, for_staff=False)
     status = 400 if request.method == "POST" else 200
@@ -112,7 +116,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
 
 def _activity_choices(pupil: Pupil, wanted: str) -> list[tuple[str, str]]:
     """Today's activities for the child (the plan the carer is working from), and one named in the link."""
-    choices = [("", "Not for a particular activity")]
+    choices = [("", gettext("Not for a particular activity"))]
     today = learning_selectors.pupil_day(pupil, clock.today())
     choices += [(a.code, f"Today: {a.title}") for a in today.activities]
     if wanted and wanted not in {code for code, _ in choices}:
@@ -135,7 +139,9 @@ def email_choice(request: HttpRequest) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             how=form.cleaned_data["how"],
         )
-        messages.success(request, "Saved. " + FeedbackEmailChoice.How(form.cleaned_data["how"]).label + ".")
+        messages.success(
+            request, gettext("Saved. %(choice)s.") % {"choice": FeedbackEmailChoice.How(form.cleaned_data["how"]).label}
+        )
         return redirect("journal:email_choice")
     status = 400 if request.method == "POST" else 200
     return render(request, "journal/email_choice.html", {"form": form}, status=status)
@@ -420,7 +426,7 @@ def call_ask(request: HttpRequest, code: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 good_times=form.cleaned_data["good_times"],
             )
-            messages.success(request, f"{pupil.first_name}'s teacher will call you back.")
+            messages.success(request, gettext("%(name)s's teacher will call you back.") % {"name": pupil.first_name})
             return redirect("journal:child", code=pupil.code)
     status = 400 if request.method == "POST" else 200
     return render(request, "journal/call_ask.html", {"pupil": pupil, "form": form}, status=status)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from homelearning.core.services import calendar_version_key
 from homelearning.learning.models import Activity, ActivityOmission, Plan
@@ -49,7 +50,8 @@ class ChildDay:
 
 
 def _fragment_key(plan_id: int, version: int) -> str:
-    return f"learning:classday:v1:{plan_id}:{version}:h{HEADING_LEVEL}"
+    # The fragment's words ("About 45 min", "Listen") are in the family's language: one entry per language.
+    return f"learning:classday:v1:{plan_id}:{version}:h{HEADING_LEVEL}:{get_language()}"
 
 
 def _render(day: object) -> SafeString:

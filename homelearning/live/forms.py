@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.live.models import LiveSession
 from homelearning.people.models import Carer, Pupil, Staff
@@ -76,8 +77,8 @@ class EndForm(forms.Form):
 
 class AcceptForm(forms.Form):
     agree = forms.BooleanField(
-        label="I accept the Live Remote Learning Agreement for myself and my child",
-        error_messages={"required": "Tick the box to accept the agreement before joining."},
+        label=_("I accept the Live Remote Learning Agreement for myself and my child"),
+        error_messages={"required": _("Tick the box to accept the agreement before joining.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

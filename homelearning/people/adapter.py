@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.people.models import Carer, School, Staff, User
 
@@ -31,7 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):
         request = context.get("request") or getattr(self, "request", None)
         ctx: dict[str, Any] = {"email": email, "request": request, "current_site": None}
         ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
+        # A carer's sign-in code comes in their own language; anyone else's in the page's (issue 16).
+        carer = (
+            Carer.objects.filter(user=user).exclude(preferred_language="").first() if isinstance(user, User) else None
+        )
+        with language_of(carer) if carer is not None else nullcontext():
+            message = self.render_mail(template_prefix, email, ctx)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":

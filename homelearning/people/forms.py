@@ -3,7 +3,9 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.people.models import PolicyVersion, Role
 
@@ -70,3 +72,17 @@ class QueuedResetPasswordForm(ResetPasswordForm):
         email = self.cleaned_data["email"]
         password_reset_send.enqueue(email=email)
         return email
+
+
+class LanguageForm(forms.Form):
+    """The language a family reads Home Learning in. Each choice is named in its own language."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a language."),
+            "invalid_choice": _("Choose one of the languages listed."),
+        },
+    )

@@ -53,3 +53,28 @@ def has_authenticator(user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+class ViewerLanguageMiddleware:
+    """Staff pages in English; a carer's pages in the carer's preferred language (issue 16).
+
+    Runs after Django's LocaleMiddleware, which has already picked the sign-in page's choice (a cookie)
+    or the browser's language; a carer with a preference set gets it instead, on every device.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        from homelearning.core.languages import ENGLISH, carer_language
+
+        if request.user.is_authenticated:
+            viewer = request.viewer  # type: ignore[attr-defined]
+            if viewer.is_staff:
+                translation.activate(ENGLISH)
+            elif chosen := carer_language(viewer.carer_records):
+                translation.activate(chosen)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext.db.models.manager import RelatedManager
@@ -272,8 +273,8 @@ class SchoolClass(models.Model):
 
 class ClassStaff(models.Model):
     class Kind(models.TextChoices):
-        TEACHER = "teacher", "Teacher"
-        TEACHING_ASSISTANT = "ta", "Teaching assistant"
+        TEACHER = "teacher", _("Teacher")
+        TEACHING_ASSISTANT = "ta", _("Teaching assistant")
 
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="staff_links")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="class_links")
@@ -366,6 +367,9 @@ class Carer(models.Model):
     mis_id = models.CharField(
         "MIS id", max_length=40, blank=True, default="", help_text="The contact's id in the school's MIS."
     )
+    # One of settings.LANGUAGES (core.languages), or "" for none chosen: the carer's pages, emails, texts and
+    # packs come in it. Not a choices field, so adding a language needs no migration.
+    preferred_language = models.CharField(max_length=10, blank=True, default="")
 
     pupil_links: RelatedManager[PupilCarer]
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
@@ -294,3 +295,27 @@ def carer_link(
     )
     audit(action="carer.link", actor=by, school=pupil.school, target=pupil, details={"carer": carer.code})
     return link
+
+
+@transaction.atomic
+def carer_language_set(*, carers: Iterable[Carer], language: str, by: User, how: str) -> int:
+    """Set the preferred language of these carer records (a carer's own, in every school, or one the office
+    changes). `how` says who chose it, for the audit log: "carer" or "office". Returns how many changed.
+    """
+    from homelearning.core.languages import language_codes
+
+    if language not in language_codes():
+        raise ServiceError(gettext("Choose one of the languages listed."))
+    changed = 0
+    for carer in carers:
+        if Carer.objects.filter(pk=carer.pk).exclude(preferred_language=language).update(preferred_language=language):
+            changed += 1
+            audit(
+                action="carer.language_set",
+                actor=by,
+                school=carer.school,
+                target=carer,
+                details={"language": language, "was": carer.preferred_language, "by": how},
+            )
+            carer.preferred_language = language
+    return changed

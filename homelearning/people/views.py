@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +16,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
+from homelearning.core.languages import language_name
 from homelearning.learning.access import can_adapt
 from homelearning.learning.offline import offline_cacheable
 from homelearning.learning.selectors import neighbour_days, pupil_day
@@ -28,7 +33,7 @@ from homelearning.people.access import (
     staff_required,
     viewer_of,
 )
-from homelearning.people.forms import POLICY_FIELDS, PolicyVersionForm, StaffRolesForm, SwitchSchoolForm
+from homelearning.people.forms import POLICY_FIELDS, LanguageForm, PolicyVersionForm, StaffRolesForm, SwitchSchoolForm
 from homelearning.people.models import Role, User
 from homelearning.people.services import policy_version_publish
 from homelearning.people.viewer import SESSION_SCHOOL_KEY, Viewer
@@ -78,7 +83,13 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "people/pupil_detail.html",
-        {"pupil": pupil, "carer_links": carer_links, "show_contacts": show_contacts, "adapt_day": adapt_day},
+        {
+            "pupil": pupil,
+            "carer_links": carer_links,
+            "show_contacts": show_contacts,
+            "adapt_day": adapt_day,
+            "languages": settings.LANGUAGES,
+        },
     )
 
 
@@ -266,3 +277,76 @@ def phone_forget(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("account_login")
         messages.success(request, _("%(name)s is forgotten and signed out.") % {"name": phone.name})
     return redirect("people:phone_list")
+
+
+# --- Language (issue 16) -------------------------------------------------------------------------
+
+
+def _language_response(request: HttpRequest, target: str, language: str) -> HttpResponse:
+    """Redirect, remembering the language on this browser too (the sign-in page and pages before it)."""
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """A family chooses the language of their pages: signed in, it is kept with their record (so emails,
+    texts and packs follow); before signing in, on this browser."""
+    viewer = viewer_of(request)
+    if viewer.is_staff:
+        raise PermissionDenied("Staff pages are in English.")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = LanguageForm(request.POST or None, initial={"language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        with refusal_on_form(form):
+            if viewer.is_parent:
+                assert isinstance(request.user, User)  # noqa: S101 - a carer is signed in
+                services.carer_language_set(carers=viewer.carer_records, language=chosen, by=request.user, how="carer")
+            with translation.override(chosen):
+                messages.success(
+                    request, _("Your pages are now in %(language)s.") % {"language": language_name(chosen)}
+                )
+            return _language_response(request, next_url or reverse("home"), chosen)
+    return render(
+        request,
+        "people/language.html",
+        {"form": form, "next": next_url, "languages": settings.LANGUAGES},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@staff_required()
+def carer_language(request: HttpRequest, code: str, carer_code: str) -> HttpResponse:
+    """The office (or anyone who sees the family's contact details) records a carer's language."""
+    viewer = viewer_of(request)
+    pupil = get_pupil_for_staff(viewer, code)
+    if not can_see_contact_details(viewer, pupil):
+        raise PermissionDenied("Contact details are shown to the office, school leaders and the child's class staff.")
+    link = next((link for link in selectors.carer_links_for_pupil(pupil) if link.carer.code == carer_code), None)
+    if link is None:
+        raise Http404("No such parent or carer of this child.")
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the languages listed.")
+    else:
+        assert isinstance(request.user, User)  # noqa: S101 - staff_required has checked
+        with refusal_as_message(request):
+            services.carer_language_set(
+                carers=[link.carer], language=form.cleaned_data["language"], by=request.user, how="office"
+            )
+            messages.success(
+                request, f"{link.carer.full_name}'s language is now {language_name(form.cleaned_data['language'])}."
+            )
+    return redirect("people:pupil_detail", pupil.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.people.models import Carer, Pupil, School, SchoolClass, Staff, YearGroup, new_code
 
@@ -34,10 +35,10 @@ class AbsenceCode(models.Model):
 
 class Closure(models.Model):
     class Reason(models.TextChoices):
-        GOVERNMENT_GUIDANCE = "government_guidance", "Government guidance"
-        PUBLIC_HEALTH = "public_health", "Public-health advice"
-        EXTREME_WEATHER = "extreme_weather", "Extreme weather"
-        CRITICAL_INCIDENT = "critical_incident", "Critical incident"
+        GOVERNMENT_GUIDANCE = "government_guidance", _("Government guidance")
+        PUBLIC_HEALTH = "public_health", _("Public-health advice")
+        EXTREME_WEATHER = "extreme_weather", _("Extreme weather")
+        CRITICAL_INCIDENT = "critical_incident", _("Critical incident")
 
     class Scope(models.TextChoices):
         WHOLE_SCHOOL = "whole", "Whole school"
@@ -307,7 +308,7 @@ class RegisterMark(models.Model):
 
     @property
     def reason_label(self) -> str:
-        return MARK_REASONS.get(self.reason, self.reason)
+        return str(MARK_REASONS.get(self.reason, self.reason))
 
 
 class IllnessAlert(models.Model):

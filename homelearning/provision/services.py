@@ -18,6 +18,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, next_school_days
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.core.pdfgate import pdf_check_and_clean
 from homelearning.people.models import LEADERSHIP_ROLES, Pupil, PupilCarer, Role, School, SchoolClass, Staff, YearGroup
@@ -322,15 +323,16 @@ def closure_notify_carers(*, closure: Closure) -> int:
             return 0
         for links in by_carer.values():
             carer = links[0].carer
-            email_queue(
-                to=carer.email,
-                subject=_closure_subject(closure),
-                body_text=_closure_body(
-                    closure, carer.full_name, sorted(links, key=lambda link: link.pupil.first_name)
-                ),
-                kind="provision.closure",
-                school=school,
-            )
+            with language_of(carer):  # In the carer's own language (issue 16).
+                email_queue(
+                    to=carer.email,
+                    subject=_closure_subject(closure),
+                    body_text=_closure_body(
+                        closure, carer.full_name, sorted(links, key=lambda link: link.pupil.first_name)
+                    ),
+                    kind="provision.closure",
+                    school=school,
+                )
     return len(by_carer)
 
 

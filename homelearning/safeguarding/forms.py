@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from homelearning.core import clock
 from homelearning.core.dates import DayField
@@ -39,7 +40,7 @@ class EntryChoice(forms.ModelChoiceField):
 
 def _not_future(value: Any) -> Any:
     if value and value > clock.now():
-        raise forms.ValidationError("This cannot be in the future.")
+        raise forms.ValidationError(_("This cannot be in the future."))
     return value
 
 
@@ -84,21 +85,21 @@ class ConcernForm(forms.Form):
 class CarerReportForm(forms.Form):
     pupils = ChildChoices(
         queryset=Pupil.objects.none(),
-        label="Which of your children is it about",
+        label=_("Which of your children is it about"),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one of your children."},
+        error_messages={"required": _("Choose at least one of your children.")},
     )
     seen_or_heard = forms.CharField(
-        label="What is worrying you",
+        label=_("What is worrying you"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10000,
-        error_messages={"required": "Tell us what is worrying you."},
+        error_messages={"required": _("Tell us what is worrying you.")},
     )
     happened_at = forms.DateTimeField(
-        label="When it happened, as near as you know",
+        label=_("When it happened, as near as you know"),
         widget=WHEN,
-        error_messages={"required": "Say when it happened, as near as you know."},
+        error_messages={"required": _("Say when it happened, as near as you know.")},
     )
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:

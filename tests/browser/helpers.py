@@ -124,7 +124,8 @@ def login_code_from_outbox(email: str) -> str:
     """The code in the newest sign-in email queued for `email` (the worker has not sent, so not deleted, it)."""
     message = OutboundEmail.objects.filter(to=email, kind="account.login_code").order_by("-created_at", "-id").first()
     assert message is not None, f"no sign-in code email was queued for {email}"
-    found = re.search(r"is:\s*\n\s*(\S+)\s*\n", message.body_text)
+    # The code stands alone on its line, whatever language the email is in.
+    found = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body_text, re.MULTILINE)
     assert found, message.body_text
     return found.group(1)
 

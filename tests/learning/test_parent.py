@@ -226,3 +226,17 @@ def test_an_inset_day_moves_the_parents_next_day_link_at_once(
     page = client.get(reverse("home")).content.decode()
     assert tomorrow not in page
     assert reverse("learning:child_day", args=[world.amy.code, "2026-01-16"]) in page
+
+
+def test_the_cached_class_day_is_kept_once_per_language(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    """A Polish family's cached copy of the class day never reaches an English family, or the other way round."""
+    from homelearning.people.models import Carer
+
+    planned_day(world.oak, world.teacher, minutes=(45,))
+    client = client_for(world.parent)
+    Carer.objects.filter(user=world.parent).update(preferred_language="pl")
+    polish = _amy_day(client)
+    Carer.objects.filter(user=world.parent).update(preferred_language="en-gb")
+    english = _amy_day(client)
+    assert "Około 45 min" in polish and "About 45 min" not in polish
+    assert "About 45 min" in english and "Około" not in english

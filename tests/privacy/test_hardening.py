@@ -218,7 +218,16 @@ def _patterns(resolvers: list[URLPattern | URLResolver], prefix: str = "") -> It
 # Anyone may open these without signing in.
 # Public: no personal data. sw.js and the manifest are the installable app's own files (a browser fetches them
 # without cookies); the worker keeps only pages the server marks, and those need a signed-in parent.
-PUBLIC = {"privacy/notice/", "health/", "api/v1/openapi.json", "accounts/", "sw.js", "manifest.webmanifest"}
+# The language chooser is open before signing in: it sets a cookie, and a signed-in carer's record.
+PUBLIC = {
+    "privacy/notice/",
+    "health/",
+    "api/v1/openapi.json",
+    "accounts/",
+    "sw.js",
+    "manifest.webmanifest",
+    "language/",
+}
 
 # Text that must never reach someone without the right to it.
 SECRETS = [

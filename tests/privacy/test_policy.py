@@ -90,7 +90,7 @@ def test_the_privacy_notice_is_open_to_anyone(world: World, client_for) -> None:
     anonymous = client_for(None).get(reverse("privacy:notice"))
     assert anonymous.status_code == 200
     text = anonymous.content.decode()
-    assert "public task" in text and "6 years" in text and "25th birthday" in text
+    assert "public task" in text and "6 years" in text and "is 25 years old" in text
     assert "Balfour" not in text  # no school named to a stranger
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from homelearning.learning.formatting import format_instructions
 
@@ -17,7 +18,7 @@ def instructions(text: str) -> SafeString:
 def hours_minutes(minutes: int) -> str:
     hours, rest = divmod(int(minutes or 0), 60)
     if hours and rest:
-        return f"{hours} h {rest} min"
+        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
     if hours:
-        return f"{hours} h"
-    return f"{rest} min"
+        return gettext("%(hours)d h") % {"hours": hours}
+    return gettext("%(minutes)d min") % {"minutes": rest}

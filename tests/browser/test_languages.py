@@ -1,0 +1,76 @@
+"""A family reads Home Learning in their own language (issue 16), on a 375 px phone, with axe.
+
+A carer chooses Polish at the foot of a page: the home page and the day's plan are in Polish, Listen
+speaks in Polish, and the choice is kept with the carer's record (so it follows them to another
+phone). An Arabic page is laid out right to left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from homelearning.core.models import AuditEvent
+from homelearning.people.models import Carer
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.helpers import MOBILE, broken_words, screenshot, sign_in_parent
+from tests.browser.test_listen import RECORDER, _plan_today
+from tests.personas import World
+
+
+def test_a_carer_chooses_polish_and_reads_the_plan_and_hears_it_in_polish(page: Page, world: World) -> None:
+    _plan_today(world)
+    page.add_init_script(RECORDER)
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+    page.get_by_role("link", name="Language: English").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Polski").check()
+    page.get_by_role("button", name="Save").click()
+
+    main = page.locator("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Dzień dobry, Pat")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.get_by_role("status").first).to_contain_text("Twoje strony są teraz w języku: Polski")
+    expect(main).to_contain_text("Dzisiejsza nauka")
+    expect(main.get_by_role("link", name="Wyślij pracę: Amy")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert broken_words(page) == []
+    screenshot(page, "parent-polish.png")
+
+    # The teacher's own words stay as written; the page around them is Polish, and Listen speaks Polish.
+    listen = page.get_by_role("button", name=re.compile(r"^Posłuchaj\W+Number bonds to 10$")).first
+    listen.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["lang"] == "pl"
+    assert "Około 45 min" in spoken[-1]["text"] and "Number bonds to 10" in spoken[-1]["text"]
+
+    # Kept with the carer's record, in every school they have a child at, and audited.
+    assert set(Carer.objects.filter(user=world.parent).values_list("preferred_language", flat=True)) == {"pl"}
+    assert AuditEvent.objects.filter(action="carer.language_set", details__language="pl").exists()
+
+
+def test_an_arabic_page_reads_right_to_left(page: Page, world: World) -> None:
+    _plan_today(world)
+    Carer.objects.filter(user=world.parent).update(preferred_language="ar")
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "rtl"
+    expect(page.locator("main h1")).to_have_text("مرحبًا، Pat")
+
+    # The earlier day sits at the right of the row and the later day at the left, as an Arabic reader expects.
+    nav = page.locator(".day-nav").first
+    earlier, later = nav.locator("a").first.bounding_box(), nav.locator("a").last.bounding_box()
+    assert earlier and later and earlier["x"] > later["x"], (earlier, later)
+    # Nothing runs off the side of the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    assert_no_axe_violations(page)
+    screenshot(page, "parent-arabic.png")
+
+    page.goto(page.locator(".cards h3 a").first.get_attribute("href") or "/")
+    expect(page.locator("main h2").first).to_have_text("تعلّم اليوم")
+    assert_no_axe_violations(page)
