@@ -49,3 +49,55 @@ def language_of(carer: object | None) -> Iterator[str]:
     code = carer_language([carer]) if carer is not None else ""
     with translation.override(code or ENGLISH):
         yield code or ENGLISH
+
+
+# The MIS's "home language" or "first language", as SIMS, Arbor and Bromcom export it: the DfE's language
+# codes (POL, URD, PNJG…: the first three letters name the language), an English name, or the language's
+# own name. A language Home Learning does not ship is not an error: the carer reads English until one is
+# chosen.
+_MIS_CODES = {
+    "ENG": ENGLISH,
+    "POL": "pl",
+    "RMN": "ro",
+    "URD": "ur",
+    "PNJ": "pa",
+    "BNG": "bn",
+    "ARA": "ar",
+    "POR": "pt",
+    "SOM": "so",
+    "SPA": "es",
+    "UKR": "uk",
+}
+_MIS_NAMES = {
+    "english": ENGLISH,
+    "polish": "pl",
+    "romanian": "ro",
+    "urdu": "ur",
+    "punjabi": "pa",
+    "panjabi": "pa",
+    "bengali": "bn",
+    "bangla": "bn",
+    "arabic": "ar",
+    "portuguese": "pt",
+    "somali": "so",
+    "spanish": "es",
+    "ukrainian": "uk",
+}
+
+
+def language_from_mis(text: str) -> str:
+    """A Home Learning language code for an MIS's home-language value, or "" when it is not one we ship."""
+    value = " ".join((text or "").split())
+    if not value:
+        return ""
+    if value in language_codes():
+        return value
+    lowered = value.lower()
+    for code, name in settings.LANGUAGES:
+        if lowered == name.lower():
+            return code
+    if lowered.split(" (")[0] in _MIS_NAMES:
+        return _MIS_NAMES[lowered.split(" (")[0]]
+    if value.isalpha() and value.isupper() and 3 <= len(value) <= 4:
+        return _MIS_CODES.get(value[:3], "")
+    return ""

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from homelearning.core import clock
+from homelearning.core.languages import language_from_mis
 from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, YearGroup
 from homelearning.people.upn import validate_upn
 from homelearning.roster.reading import PUPIL_FIELDS
@@ -31,6 +32,8 @@ PUPIL_KEYS = (
     "year_group",
     "send_status",
 )
+# How a change to a carer reads in the office's preview.
+CARER_FIELD_LABELS = {"preferred_language": "Language", "mis_id": "MIS id"}
 CONTACT_KEYS = tuple(name for name in PUPIL_FIELDS if name.startswith("contact_"))
 DETAIL_KEYS = ("legal_first_name", "surname", "date_of_birth")
 NAME_MAX = 100
@@ -307,6 +310,7 @@ class _Checker:
             return None
         return {
             "row": row,
+            "language": language_from_mis(contact.get("contact_language", "")),
             "mis_id": contact["contact_mis_id"].strip()[:40],
             "title": title,
             "first_name": first,
@@ -577,6 +581,10 @@ def _plan_carers(
                     for name in ("title", "first_name", "surname", "phone", "mis_id", "email")
                     if contact[name] and getattr(carer, name) != contact[name]
                 }
+                # The MIS's home language fills a carer's language only where none is chosen: never over the
+                # carer's own choice, or the office's.
+                if contact["language"] and not carer.preferred_language:
+                    diff["preferred_language"] = contact["language"]
                 if diff.get("email") and diff["email"] in by_email:
                     check.problems.add(
                         contact["row"],
@@ -591,7 +599,10 @@ def _plan_carers(
                         {
                             "row": contact["row"],
                             "name": carer.full_name,
-                            "fields": [{"field": k, "old": str(getattr(carer, k)), "new": v} for k, v in diff.items()],
+                            "fields": [
+                                {"field": CARER_FIELD_LABELS.get(k, k), "old": str(getattr(carer, k)), "new": v}
+                                for k, v in diff.items()
+                            ],
                         }
                     )
             if carer_key in linked_in_file:

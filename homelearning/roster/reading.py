@@ -75,6 +75,11 @@ PUPIL_FIELDS: dict[str, Field] = {
         "Contact phone",
         ("contactphone", "contacttelephone", "contactmobile", "contactmobilephone", "mobile", "telephone"),
     ),
+    # The family's home language: the carer's pages, emails and packs default to it (issue 16).
+    "contact_language": Field(
+        "Home language",
+        ("homelanguage", "contacthomelanguage", "contactlanguage", "preferredlanguage", "firstlanguage", "language"),
+    ),
 }
 
 STAFF_FIELDS: dict[str, Field] = {
@@ -258,6 +263,10 @@ def read_ctf(upload: IO[bytes], *, max_bytes: int) -> list[dict[str, Any]]:
             "send_status": _text(pupil, "SENhistory/SENprovision") or _text(pupil, "SENprovision"),
             "contacts": [],
         }
+        # The pupil's first language (the DfE's code), which is the family's home language for its contacts.
+        home_language = _text(pupil, ".//Languages/Type[LanguageType='F']/Language") or _text(
+            pupil, ".//Languages/Type/Language"
+        )
         for contact in pupil.findall("./Contacts/Contact"):
             record["contacts"].append(
                 {
@@ -271,6 +280,7 @@ def read_ctf(upload: IO[bytes], *, max_bytes: int) -> list[dict[str, Any]]:
                     "contact_priority": _text(contact, "Order"),
                     "contact_email": _text(contact, "Email/EmailAddress") or _text(contact, ".//EmailAddress"),
                     "contact_phone": _text(contact, ".//TelephoneNumber"),
+                    "contact_language": home_language,
                 }
             )
         records.append(record)

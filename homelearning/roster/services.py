@@ -284,6 +284,7 @@ def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> d
             email=c["email"],
             phone=c["phone"],
             mis_id=c["mis_id"],
+            preferred_language=c.get("language", ""),
         )
         for key, c in plan.carers_to_add.items()
     }
