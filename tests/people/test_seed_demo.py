@@ -356,3 +356,22 @@ def test_every_printed_login_signs_in(capsys, client):
     home = client.get("/")
     assert home.status_code == 200
     assert len(home.context["children"]) == 2
+
+
+def test_about_a_fifth_of_the_families_read_another_language_and_a_polish_parent_is_printed(capsys):
+    """Issue 16: the demo shows the translations: several languages among its carers, the same each run, a
+    printed parent whose pages are in Polish, and the main printed parent in English."""
+    from collections import Counter
+
+    from homelearning.people.models import Carer
+
+    output = seed(capsys)
+    languages = Counter(Carer.objects.exclude(preferred_language="").values_list("preferred_language", flat=True))
+    assert len(languages) >= 6, languages
+    share = sum(languages.values()) / Carer.objects.count()
+    assert 0.1 < share < 0.3, share
+    main = Carer.objects.get(user__email=login_line(output, "Parent")[1])
+    assert main.preferred_language == ""
+    polish = Carer.objects.get(user__email=login_line(output, "Parent (Polski)")[1])
+    assert polish.preferred_language == "pl"
+    assert Carer.objects.filter(email="").exists()  # a family with no email: the office's call-or-post list

@@ -588,6 +588,7 @@ def school_seed(*, plan: SchoolPlan, password_hash: str) -> School:
                     )
                 )
     PupilCarer.objects.bulk_create(links)
+    _demo_languages(school=school, number=plan.number)
 
     Term.objects.bulk_create(
         [Term(school=school, name=name, first_day=first, last_day=last) for name, first, last in plan.terms]
@@ -608,6 +609,51 @@ def school_seed(*, plan: SchoolPlan, password_hash: str) -> School:
     return school
 
 
+# About one family in five reads another language first (DfE: 20.2% of pupils have a first language other
+# than English); the weights follow the languages' rough share among English pupils.
+DEMO_LANGUAGES = (
+    ("pl", 4),
+    ("ur", 3),
+    ("pa", 2),
+    ("bn", 2),
+    ("ro", 2),
+    ("ar", 2),
+    ("pt", 1),
+    ("so", 1),
+    ("es", 1),
+    ("uk", 1),
+)
+DEMO_LANGUAGE_SHARE = 0.2
+
+
+def _demo_languages(*, school: School, number: int) -> None:
+    """Give about a fifth of the demo's families a home language other than English, the same every run, so
+    the demo shows pages, emails and packs in several languages. The printed parent stays in English."""
+    rng = random.Random(f"home-learning-demo-languages:{number}")  # noqa: S311 - invented data, not secrets.
+    printed = _printed_parent(school=school)
+    codes, weights = zip(*DEMO_LANGUAGES, strict=True)
+    by_family: dict[int, str] = {}
+    chosen: list[Carer] = []
+    for link in PupilCarer.objects.filter(pupil__school=school).order_by("pupil_id", "priority"):
+        family = link.pupil_id
+        if family not in by_family:
+            by_family[family] = rng.choices(codes, weights)[0] if rng.random() < DEMO_LANGUAGE_SHARE else ""
+        if by_family[family] and link.carer_id != getattr(printed, "pk", None):
+            chosen.append(Carer(pk=link.carer_id, preferred_language=by_family[family]))
+    Carer.objects.bulk_update(chosen, ["preferred_language"], batch_size=500)
+
+
+def _printed_parent(*, school: School) -> Carer | None:
+    """The parent the logins table prints: the first primary carer with two children, or the first one."""
+    parents = (
+        Carer.objects.filter(school=school, user__isnull=False, pupil_links__is_primary=True)
+        .annotate(children=Count("pupil_links"))
+        .order_by("pk")
+        .select_related("user")
+    )
+    return parents.filter(children=2).first() or parents.first()
+
+
 # --- The logins table ----------------------------------------------------------------------
 
 
@@ -624,13 +670,7 @@ def demo_logins(*, school: School) -> list[Login]:
     """One account per role, the same ones every time (the first created). The parent printed has two children
     where the demo has such a family; the teacher and teaching assistant printed work in a class of one of the
     parent's children, so the printed logins can send work, give feedback and read it."""
-    parents = (
-        Carer.objects.filter(school=school, user__isnull=False, pupil_links__is_primary=True)
-        .annotate(children=Count("pupil_links"))
-        .order_by("pk")
-        .select_related("user")
-    )
-    parent = parents.filter(children=2).first() or parents.first()
+    parent = _printed_parent(school=school)
     children = (
         list(Pupil.objects.filter(carer_links__carer=parent).select_related("school_class").order_by("pk"))
         if parent is not None
@@ -667,6 +707,23 @@ def demo_logins(*, school: School) -> list[Login]:
         note = f"{parent.full_name}: " + ", ".join(f"{p.first_name} ({p.school_class.name})" for p in children)
         logins.append(
             Login(role="Parent", email=parent.user.email, sign_in="sign-in code by email", totp_secret="", note=note)
+        )
+    # A parent whose pages are in Polish (issue 16), to see the translations without changing anything.
+    polish = (
+        Carer.objects.filter(school=school, user__isnull=False, preferred_language="pl", pupil_links__is_primary=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if polish is not None and polish.user is not None:
+        logins.append(
+            Login(
+                role="Parent (Polski)",
+                email=polish.user.email,
+                sign_in="sign-in code by email",
+                totp_secret="",
+                note=f"{polish.full_name}: pages and emails in Polish",
+            )
         )
     return logins
 
