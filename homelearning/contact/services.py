@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from homelearning.contact.models import Enquiry
 from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
-from homelearning.people.models import Pupil, School, Staff, User
+from homelearning.people.models import Carer, Pupil, School, Staff, User
 
 MAX_MESSAGE = 2000
 MAX_REPLY = 4000
@@ -59,15 +61,17 @@ def enquiry_answer(*, enquiry: Enquiry, by: Staff, reply: str) -> Enquiry:
     audit(action="contact.enquiry.answer", actor=by.user, school=enquiry.school, target=enquiry)
     asker = enquiry.asked_by
     if asker is not None and asker.email:
-        # The reply stays in the app: the email only says there is one.
-        email_queue(
-            to=asker.email,
-            subject="The school has answered your question",
-            body_text=(
-                "The school has replied to a question you asked.\n\n"
-                f"Read it in Home Learning:\n{settings.SITE_URL}{reverse('contact:enquiry', args=[enquiry.code])}\n"
-            ),
-            kind="contact.enquiry_answered",
-            school=enquiry.school,
-        )
+        # The reply stays in the app: the email only says there is one, in the carer's language (issue 16).
+        carer = Carer.objects.filter(user=asker, school=enquiry.school).first()
+        with language_of(carer):
+            email_queue(
+                to=asker.email,
+                subject=gettext("The school has answered your question"),
+                body_text=gettext("The school has replied to a question you asked.")
+                + "\n\n"
+                + gettext("Read it in Home Learning:")
+                + f"\n{settings.SITE_URL}{reverse('contact:enquiry', args=[enquiry.code])}\n",
+                kind="contact.enquiry_answered",
+                school=enquiry.school,
+            )
     return Enquiry.objects.get(pk=enquiry.pk)

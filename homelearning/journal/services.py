@@ -11,10 +11,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.journal.models import (
     CallRequest,
@@ -181,17 +183,19 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
         if carer.pk in digest:
             DigestEntry.objects.create(carer=carer, feedback=feedback)
             continue
-        # No child's name or feedback text in the email: it only sends the carer to the app.
-        email_queue(
-            to=carer.email,
-            subject="New feedback on your child's work",
-            body_text=(
-                "A member of staff has given feedback on work you sent.\n\n"
-                f"Read it in Home Learning:\n{_item_link(item)}\n"
-            ),
-            kind="journal.feedback",
-            school=item.school,
-        )
+        # No child's name or feedback text in the email: it only sends the carer to the app. In the carer's
+        # own language (issue 16).
+        with language_of(carer):
+            email_queue(
+                to=carer.email,
+                subject=gettext("New feedback on your child's work"),
+                body_text=gettext("A member of staff has given feedback on work you sent.")
+                + "\n\n"
+                + gettext("Read it in Home Learning:")
+                + f"\n{_item_link(item)}\n",
+                kind="journal.feedback",
+                school=item.school,
+            )
     return feedback
 
 
@@ -259,17 +263,27 @@ def _digest_for_carer(*, carer_id: int) -> int:
         return 0
     count = len(items)
     links = "\n".join(_item_link(item) for item in items.values())
-    email_queue(
-        to=carer.email,
-        subject=f"New feedback on {count} piece{'s' if count != 1 else ''} of work",
-        body_text=(
-            f"Staff have given feedback on {count} piece{'s' if count != 1 else ''} of work you sent.\n\n"
-            f"Read it in Home Learning:\n{links}\n\n"
-            "You get one email a day because you chose a daily digest. You can change this in Home Learning.\n"
-        ),
-        kind="journal.feedback_digest",
-        school=carer.school,
-    )
+    with language_of(carer):
+        email_queue(
+            to=carer.email,
+            subject=ngettext(
+                "New feedback on %(count)d piece of work", "New feedback on %(count)d pieces of work", count
+            )
+            % {"count": count},
+            body_text=ngettext(
+                "Staff have given feedback on %(count)d piece of work you sent.",
+                "Staff have given feedback on %(count)d pieces of work you sent.",
+                count,
+            )
+            % {"count": count}
+            + "\n\n"
+            + gettext("Read it in Home Learning:")
+            + f"\n{links}\n\n"
+            + gettext("You get one email a day because you chose a daily digest. You can change this in Home Learning.")
+            + "\n",
+            kind="journal.feedback_digest",
+            school=carer.school,
+        )
     return 1
 
 
