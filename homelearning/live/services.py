@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from homelearning.core import clock
@@ -16,6 +17,7 @@ from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.jobs import enqueue_many
+from homelearning.core.languages import language_of
 from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queue_many
 from homelearning.live.agreement import AGREEMENT_V1
 from homelearning.live.ics import invitation_ics
@@ -313,31 +315,53 @@ def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> No
     email_queue_many([_invitation_email(invitation=invitation, agreement=agreement)])
 
 
+def _day_at_time(moment: datetime.datetime) -> str:
+    """ "Wednesday 13 January at 10:00", in the active language."""
+    return _("%(day)s at %(time)s") % {"day": date_format(moment, "l j F"), "time": date_format(moment, "H:i")}
+
+
 def _invitation_email(*, invitation: Invitation, agreement: LiveAgreement) -> Outgoing:
-    session = invitation.session
     carer = invitation.carer
     assert carer is not None  # noqa: S101 - the caller has checked
+    with language_of(carer):  # In the carer's own language (issue 16).
+        return _invitation_email_in_language(invitation=invitation, agreement=agreement, carer=carer)
+
+
+def _invitation_email_in_language(*, invitation: Invitation, agreement: LiveAgreement, carer: Carer) -> Outgoing:
+    session = invitation.session
     school_class = session.school_class
     link = settings.SITE_URL + reverse("live:invitation", args=[invitation.code])
     calendar = settings.SITE_URL + reverse("live:invitation_calendar", args=[invitation.code])
     local = timezone.localtime(session.starts_at)
     rules = "\n".join(f"- {line}" for line in agreement.text.splitlines() if line.strip())
     body = (
-        f"Dear {carer.full_name},\n\n"
-        f"{invitation.pupil.first_name} is invited to {session.title} with {school_class.name} class.\n\n"
-        f"Date: {local:%A %-d %B %Y}\n"
-        f"Time: {local:%H:%M} to {timezone.localtime(session.ends_at):%H:%M}\n\n"
-        f"Sign in to Home Learning and open this link from 10 minutes before the start:\n{link}\n\n"
-        "The link works only for you, only for this session. Please do not share it.\n"
-        "The attached calendar file (invitation.ics) adds it to your phone's calendar; "
-        f"or, after signing in: {calendar}\n"
-        "You will wait in the waiting room until a member of staff lets your child in.\n\n"
-        f"The Live Remote Learning Agreement (version {agreement.version}):\n{rules}\n\n"
-        f"{school_class.name} class, {session.school.name}\n"
+        _("Dear %(carer)s,") % {"carer": carer.full_name}
+        + "\n\n"
+        + _("%(child)s is invited to %(title)s with %(class_name)s class.")
+        % {"child": invitation.pupil.first_name, "title": session.title, "class_name": school_class.name}
+        + "\n\n"
+        + _("Date: %(day)s") % {"day": date_format(local, "l j F Y")}
+        + "\n"
+        + _("Time: %(start)s to %(end)s")
+        % {"start": date_format(local, "H:i"), "end": date_format(timezone.localtime(session.ends_at), "H:i")}
+        + "\n\n"
+        + _("Sign in to Home Learning and open this link from 10 minutes before the start:")
+        + f"\n{link}\n\n"
+        + _("The link works only for you, only for this session. Please do not share it.")
+        + "\n"
+        + _("The attached calendar file (invitation.ics) adds it to your phone's calendar; or, after signing in:")
+        + f" {calendar}\n"
+        + _("You will wait in the waiting room until a member of staff lets your child in.")
+        + "\n\n"
+        + _("The Live Remote Learning Agreement (version %(version)s):") % {"version": agreement.version}
+        + f"\n{rules}\n\n"
+        + _("%(class_name)s class, %(school)s") % {"class_name": school_class.name, "school": session.school.name}
+        + "\n"
     )
     return Outgoing(
         to=carer.email,
-        subject=f"Live session for {invitation.pupil.first_name}: {local:%A %-d %B at %H:%M}",
+        subject=_("Live session for %(child)s: %(when)s")
+        % {"child": invitation.pupil.first_name, "when": _day_at_time(local)},
         body_text=body,
         kind="live_invitation",
         school=session.school,
@@ -519,8 +543,13 @@ def session_cancel(*, session: LiveSession, by: Staff, now: datetime.datetime | 
 def _cancellation_email(*, session: LiveSession, invitation: Invitation) -> Outgoing:
     carer = invitation.carer
     assert carer is not None  # noqa: S101 - the query asked for a carer
+    with language_of(carer):  # In the carer's own language (issue 16).
+        return _cancellation_email_in_language(session=session, invitation=invitation, carer=carer)
+
+
+def _cancellation_email_in_language(*, session: LiveSession, invitation: Invitation, carer: Carer) -> Outgoing:
     local = timezone.localtime(session.starts_at)
-    when = f"{local:%A %-d %B} at {local:%H:%M}"
+    when = _day_at_time(local)
     school_class = session.school_class
     body = _(
         "Dear %(carer)s,\n\n"
