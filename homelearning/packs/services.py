@@ -11,11 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from homelearning.core import clock
 from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar, next_school_days, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.journal.models import CallRequest
 from homelearning.journal.services import CALL_OUTCOMES, call_log, call_request, work_submit
@@ -24,7 +27,7 @@ from homelearning.learning.selectors import PupilDay, pupil_days
 from homelearning.packs import deadlines
 from homelearning.packs.models import Pack, PackBatch, PackSettings, pack_storage
 from homelearning.packs.pdf import PackContent, PackDay, WorksheetError, merge, render_pack, worksheets_of
-from homelearning.people.models import Pupil, PupilCarer, School, SchoolClass, Staff
+from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.provision.selectors import remote_days
 
@@ -356,15 +359,18 @@ def pack_compile(
     return _load(pack)
 
 
-def _carer_addresses(pupil: Pupil) -> list[str]:
-    """The primary carer's address, or every carer with parental responsibility if the primary has none."""
+def _carers_to_tell(pupil: Pupil) -> list[Carer]:
+    """The primary carer, or every carer with parental responsibility if the primary has no email address."""
     links = list(
         PupilCarer.objects.filter(pupil=pupil, parental_responsibility=True)
         .exclude(carer__email="")
         .select_related("carer")
     )
-    primary = [link.carer.email for link in links if link.is_primary]
-    return primary or sorted({link.carer.email for link in links})
+    primary = [link.carer for link in links if link.is_primary]
+    if primary:
+        return primary
+    by_address = {link.carer.email: link.carer for link in links}
+    return [by_address[email] for email in sorted(by_address)]
 
 
 @transaction.atomic
@@ -377,23 +383,34 @@ def pack_ready(*, pack: Pack, by: Staff) -> Pack:
         raise InvalidTransition("Only a printed pack can be made ready for collection.")
     pack = _load(pack)
     school = pack.school
-    addresses = _carer_addresses(pack.pupil)
-    for address in addresses:
-        # No child's name in the email: it may be read by anyone with the mailbox.
-        email_queue(
-            to=address,
-            subject="A learning pack is ready to collect",
-            body_text=(
-                "A paper learning pack for your child is ready to collect from the school office.\n\n"
-                + (f"We have noted that {pack.collector} will collect it.\n\n" if pack.collector else "")
-                + f"Please bring it back by {pack.return_by:%A %-d %B}.\n\n"
-                + f"{school.name}{f', office {school.office_phone}' if school.office_phone else ''}\n"
-            ),
-            kind="packs.ready",
-            school=school,
-        )
-    Pack.objects.filter(pk=pack.pk).update(carers_told=len(addresses))
-    audit(action="packs.ready", actor=by.user, school=school, target=pack, details={"carers_told": len(addresses)})
+    carers = _carers_to_tell(pack.pupil)
+    assert pack.return_by is not None  # noqa: S101 - set when the pack is compiled
+    for carer in carers:
+        # No child's name in the email: it may be read by anyone with the mailbox. In the carer's language.
+        with language_of(carer):
+            office = (
+                gettext("%(school)s, office %(phone)s") % {"school": school.name, "phone": school.office_phone}
+                if school.office_phone
+                else school.name
+            )
+            email_queue(
+                to=carer.email,
+                subject=gettext("A learning pack is ready to collect"),
+                body_text=gettext("A paper learning pack for your child is ready to collect from the school office.")
+                + "\n\n"
+                + (
+                    gettext("We have noted that %(collector)s will collect it.") % {"collector": pack.collector}
+                    + "\n\n"
+                    if pack.collector
+                    else ""
+                )
+                + gettext("Please bring it back by %(day)s.") % {"day": date_format(pack.return_by, "l j F")}
+                + f"\n\n{office}\n",
+                kind="packs.ready",
+                school=school,
+            )
+    Pack.objects.filter(pk=pack.pk).update(carers_told=len(carers))
+    audit(action="packs.ready", actor=by.user, school=school, target=pack, details={"carers_told": len(carers)})
     return _load(pack)
 
 

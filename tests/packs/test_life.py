@@ -115,3 +115,17 @@ def test_cancel_frees_the_days_for_a_new_pack(closed: World) -> None:
     services.pack_cancel(pack=pack, by=office(closed), reason="Entered for the wrong child")
     assert requested_pack(closed).status == Pack.Status.REQUESTED
     assert Pack.objects.filter(status=Pack.Status.CANCELLED).count() == 1
+
+
+def test_the_pack_ready_email_is_in_the_carers_language(closed: World, clock) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: a family that reads Urdu is told in Urdu, with the return day in Urdu too."""
+    from homelearning.people.models import Carer
+
+    world = closed
+    Carer.objects.filter(user=world.parent).update(preferred_language="ur")
+    planned_week(world.ash, world.staff(world.teacher_ash))
+    pack = services.pack_compile(pack=requested_pack(world), by=office(world), note="")
+    services.pack_ready(pack=pack, by=office(world))
+    email = OutboundEmail.objects.get(kind="packs.ready")
+    assert email.subject == "سیکھنے کا پیک لینے کے لیے تیار ہے"
+    assert "براہ کرم اسے پیر 7 دسمبر تک واپس کریں" in email.body_text, email.body_text
