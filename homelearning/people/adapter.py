@@ -57,6 +57,11 @@ class AccountAdapter(DefaultAccountAdapter):
         from homelearning.core.audit import audit
 
         audit(action="account.login", actor=user, school=_school_of(user), target=user, request=request)
+        # "You are signed in" in the carer's language: the page that asked for the code did not know it yet.
+        carer = Carer.objects.filter(user=user).exclude(preferred_language="").first()
+        if carer is not None and not _is_staff(user):
+            with language_of(carer):
+                return super().post_login(request, user, **kwargs)
         return super().post_login(request, user, **kwargs)
 
     def get_reset_password_from_key_url(self, key: str) -> str:

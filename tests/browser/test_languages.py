@@ -61,6 +61,8 @@ def test_an_arabic_page_reads_right_to_left(page: Page, world: World) -> None:
     expect(html).to_have_attribute("lang", "ar")
     assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "rtl"
     expect(page.locator("main h1")).to_have_text("مرحبًا، Pat")
+    # Even the message of the sign-in itself, written before the page knew the carer's language.
+    expect(page.get_by_role("status").first).to_contain_text("سجّلت الدخول باسم")
 
     # The earlier day sits at the right of the row and the later day at the left, as an Arabic reader expects.
     nav = page.locator(".day-nav").first
