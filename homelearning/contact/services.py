@@ -26,15 +26,15 @@ def enquiry_send(
     """A question from a family: about learning (to the class staff, for one child) or general (to the office)."""
     message = message.strip()
     if about not in Enquiry.About.values:
-        raise ServiceError("Choose what the question is about.")
+        raise ServiceError(gettext("Choose what the question is about."))
     if not message:
-        raise ServiceError("Write your question.")
+        raise ServiceError(gettext("Write your question."))
     if len(message) > MAX_MESSAGE:
-        raise ServiceError(f"Please keep the question to {MAX_MESSAGE} characters.")
+        raise ServiceError(gettext("Please keep the question to %(count)d characters.") % {"count": MAX_MESSAGE})
     if about == Enquiry.About.LEARNING and pupil is None:
-        raise ServiceError("Choose which child the learning question is about.")
+        raise ServiceError(gettext("Choose which child the learning question is about."))
     if pupil is not None and pupil.school_id != school.pk:
-        raise ServiceError("Choose which child the question is about.")
+        raise ServiceError(gettext("Choose which child the question is about."))
     enquiry = Enquiry.objects.create(
         school=school, pupil=pupil, asked_by=by, asked_by_label=by_label[:200], about=about, message=message
     )

@@ -38,16 +38,20 @@ MAX_NOTE = 1000
 MAX_COMMENT = 2000
 
 
+def _too_big(limit: int) -> str:
+    return gettext("Each file must be no bigger than %(size)d MB.") % {"size": max(limit // (1024 * 1024), 1)}
+
+
 def _read_upload(upload: UploadedFile) -> bytes:
     limit = settings.JOURNAL_UPLOAD_MAX_BYTES
     if not upload.size:
-        raise ServiceError("One of the files is empty. Please choose it again.")
+        raise ServiceError(gettext("One of the files is empty. Please choose it again."))
     if upload.size > limit:
-        raise ServiceError(f"Each file must be no bigger than {max(limit // (1024 * 1024), 1)} MB.")
+        raise ServiceError(_too_big(limit))
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ServiceError(f"Each file must be no bigger than {max(limit // (1024 * 1024), 1)} MB.")
+        raise ServiceError(_too_big(limit))
     return data
 
 
@@ -57,7 +61,7 @@ def _check_activity(activity: Activity, pupil: Pupil) -> None:
         plan is not None and plan.school_class_id == pupil.school_class_id
     )
     if not ok:
-        raise ServiceError("That activity is not part of this child's learning.")
+        raise ServiceError(gettext("That activity is not part of this child's learning."))
 
 
 @transaction.atomic
@@ -75,13 +79,13 @@ def work_submit(
     """Store a piece of work with all its files, or nothing at all. `on_paper`: staff record paper work returned."""
     note = note.strip()
     if not uploads and not note:
-        raise ServiceError("Add a photo, a PDF or a note.")
+        raise ServiceError(gettext("Add a photo, a PDF or a note."))
     if len(uploads) > MAX_FILES:
-        raise ServiceError(f"Send at most {MAX_FILES} files at a time.")
+        raise ServiceError(gettext("Send at most %(count)d files at a time.") % {"count": MAX_FILES})
     if len(note) > MAX_NOTE:
-        raise ServiceError(f"The note must be at most {MAX_NOTE} characters.")
+        raise ServiceError(gettext("The note must be at most %(count)d characters.") % {"count": MAX_NOTE})
     if day is not None and day > clock.today():
-        raise ServiceError("The day the work was done cannot be in the future.")
+        raise ServiceError(gettext("The day the work was done cannot be in the future."))
     if activity is not None:
         _check_activity(activity, pupil)
         if day is None and activity.plan is not None:
@@ -215,7 +219,7 @@ def item_mark_reviewed(*, item: WorkItem, by: Staff) -> WorkItem:
 def feedback_email_choose(*, carers: Sequence[Carer], by: User, how: str) -> None:
     """A carer chooses an email per piece of feedback or one daily digest (for each of their carer records)."""
     if how not in FeedbackEmailChoice.How.values:
-        raise ServiceError("Choose how you would like to hear about feedback.")
+        raise ServiceError(gettext("Choose how you would like to hear about feedback."))
     for carer in carers:
         FeedbackEmailChoice.objects.update_or_create(carer=carer, defaults={"how": how, "updated_at": clock.now()})
         audit(action="journal.email_choice", actor=by, school=carer.school, target=carer, details={"how": how})
@@ -291,9 +295,9 @@ def _digest_for_carer(*, carer_id: int) -> int:
 def comment_add(*, item: WorkItem, by: User, by_label: str, text: str, by_staff: bool) -> Comment:
     text = text.strip()
     if not text:
-        raise ServiceError("Write a comment first.")
+        raise ServiceError(gettext("Write a comment first."))
     if len(text) > MAX_COMMENT:
-        raise ServiceError(f"A comment must be at most {MAX_COMMENT} characters.")
+        raise ServiceError(gettext("A comment must be at most %(count)d characters.") % {"count": MAX_COMMENT})
     comment = Comment.objects.create(item=item, author=by, author_label=by_label[:200], text=text, by_staff=by_staff)
     audit(action="journal.comment.add", actor=by, school=item.school, target=comment)
     return comment
@@ -387,7 +391,7 @@ def call_request(
 ) -> CallRequest:
     reason = reason.strip()
     if not reason:
-        raise ServiceError("Say what the call is about.")
+        raise ServiceError(gettext("Say what the call is about."))
     if call_on is not None and call_on < clock.today():
         raise ServiceError("The call cannot be scheduled in the past.")
     call = CallRequest.objects.create(

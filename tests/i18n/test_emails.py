@@ -58,3 +58,17 @@ def test_the_answer_email_is_in_the_askers_language(world: World) -> None:
     contact_services.enquiry_answer(enquiry=enquiry, by=world.staff(world.teacher), reply="Yes")
     email = OutboundEmail.objects.get(kind="contact.enquiry_answered")
     assert email.subject == "ردّت المدرسة على سؤالك"
+
+
+def test_a_refusal_on_a_parents_form_is_in_their_language(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    """The service's own refusals, not only the form's, reach the family in their language."""
+    from django.urls import reverse
+
+    _prefer(world, "pl")
+    client = client_for(world.parent)
+    response = client.post(reverse("contact:enquiry_new"), {"about": "learning", "child": "", "message": "Pytanie"})
+    assert response.status_code == 400
+    assert "Wybierz, którego dziecka dotyczy pytanie o naukę." in response.content.decode()
+    empty = client.post(reverse("contact:enquiry_new"), {"about": "general", "message": ""})
+    assert "To pole jest wymagane." in empty.content.decode()
+    assert not Enquiry.objects.exists()
