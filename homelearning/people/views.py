@@ -306,7 +306,9 @@ def language(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = LanguageForm(request.POST or None, initial={"language": translation.get_language()})
+    form = LanguageForm(
+        request.POST if request.method == "POST" else None, initial={"language": translation.get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["language"]
         with refusal_on_form(form):
