@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from django.conf import locale as _django_locale
@@ -251,7 +252,7 @@ LANGUAGE_COOKIE_NAME = "homelearning_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 USE_TZ = True
 
 # --- Files ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.languages import language_of
-from homelearning.core.mail import email_queue
+from homelearning.core.mail import email_queue, link_body
 from homelearning.people.models import Carer, Pupil, School, Staff, User
 
 MAX_MESSAGE = 2000
@@ -67,10 +67,10 @@ def enquiry_answer(*, enquiry: Enquiry, by: Staff, reply: str) -> Enquiry:
             email_queue(
                 to=asker.email,
                 subject=gettext("The school has answered your question"),
-                body_text=gettext("The school has replied to a question you asked.")
-                + "\n\n"
-                + gettext("Read it in Home Learning:")
-                + f"\n{settings.SITE_URL}{reverse('contact:enquiry', args=[enquiry.code])}\n",
+                body_text=link_body(
+                    gettext("The school has replied to a question you asked."),
+                    settings.SITE_URL + reverse("contact:enquiry", args=[enquiry.code]),
+                ),
                 kind="contact.enquiry_answered",
                 school=enquiry.school,
             )

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from homelearning.people.models import Carer
 
 ENGLISH = "en-gb"
 
@@ -25,30 +29,24 @@ def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
 
-def is_rtl(code: str) -> bool:
-    return code.split("-")[0] in settings.LANGUAGES_BIDI
-
-
 def supported(code: str) -> str:
     """`code` if Home Learning has it, else English."""
     return code if code in language_codes() else ENGLISH
 
 
-def carer_language(carers: Iterable[object]) -> str:
+def carer_language(carers: Iterable[Carer]) -> str:
     """The first preference any of a person's carer records hold (one per school), or ""."""
     for carer in carers:
-        code = getattr(carer, "preferred_language", "")
-        if code:
-            return supported(code)
+        if carer.preferred_language:
+            return supported(carer.preferred_language)
     return ""
 
 
 @contextmanager
-def language_of(carer: object | None) -> Iterator[str]:
+def language_of(carer: Carer | None) -> Iterator[None]:
     """Render an email, text or pack for one carer: in their language, English when none is set."""
-    code = carer_language([carer]) if carer is not None else ""
-    with translation.override(code or ENGLISH):
-        yield code or ENGLISH
+    with translation.override(carer_language([carer] if carer is not None else []) or ENGLISH):
+        yield
 
 
 # The MIS's "home language" or "first language", as SIMS, Arbor and Bromcom export it: the DfE's language

@@ -13,6 +13,15 @@ from homelearning.core.models import OutboundEmail
 from homelearning.people.models import School
 
 
+def link_body(message: str, link: str) -> str:
+    """The body of an email that only points the family to the app (no child's name, no content): the
+    message, then the link, in the active language."""
+    from django.utils.translation import gettext
+
+    read_it = gettext("Read it in Home Learning:")  # not inside the f-string: xgettext does not look there
+    return f"{message}\n\n{read_it}\n{link}\n"
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str

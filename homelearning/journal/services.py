@@ -17,7 +17,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.languages import language_of
-from homelearning.core.mail import email_queue
+from homelearning.core.mail import email_queue, link_body
 from homelearning.journal.models import (
     CallRequest,
     Comment,
@@ -193,10 +193,9 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
             email_queue(
                 to=carer.email,
                 subject=gettext("New feedback on your child's work"),
-                body_text=gettext("A member of staff has given feedback on work you sent.")
-                + "\n\n"
-                + gettext("Read it in Home Learning:")
-                + f"\n{_item_link(item)}\n",
+                body_text=link_body(
+                    gettext("A member of staff has given feedback on work you sent."), _item_link(item)
+                ),
                 kind="journal.feedback",
                 school=item.school,
             )
@@ -274,15 +273,16 @@ def _digest_for_carer(*, carer_id: int) -> int:
                 "New feedback on %(count)d piece of work", "New feedback on %(count)d pieces of work", count
             )
             % {"count": count},
-            body_text=ngettext(
-                "Staff have given feedback on %(count)d piece of work you sent.",
-                "Staff have given feedback on %(count)d pieces of work you sent.",
-                count,
+            body_text=link_body(
+                ngettext(
+                    "Staff have given feedback on %(count)d piece of work you sent.",
+                    "Staff have given feedback on %(count)d pieces of work you sent.",
+                    count,
+                )
+                % {"count": count},
+                links,
             )
-            % {"count": count}
-            + "\n\n"
-            + gettext("Read it in Home Learning:")
-            + f"\n{links}\n\n"
+            + "\n"
             + gettext("You get one email a day because you chose a daily digest. You can change this in Home Learning.")
             + "\n",
             kind="journal.feedback_digest",

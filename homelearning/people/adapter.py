@@ -34,9 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx: dict[str, Any] = {"email": email, "request": request, "current_site": None}
         ctx.update(context)
         # A carer's sign-in code comes in their own language; anyone else's in the page's (issue 16).
-        carer = (
-            Carer.objects.filter(user=user).exclude(preferred_language="").first() if isinstance(user, User) else None
-        )
+        carer = _carer_with_language(user) if isinstance(user, User) else None
         with language_of(carer) if carer is not None else nullcontext():
             message = self.render_mail(template_prefix, email, ctx)
         html = ""
@@ -58,7 +56,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
         audit(action="account.login", actor=user, school=_school_of(user), target=user, request=request)
         # "You are signed in" in the carer's language: the page that asked for the code did not know it yet.
-        carer = Carer.objects.filter(user=user).exclude(preferred_language="").first()
+        carer = _carer_with_language(user)
         if carer is not None and not _is_staff(user):
             with language_of(carer):
                 return super().post_login(request, user, **kwargs)
@@ -95,3 +93,8 @@ def _school_of(user: User) -> School | None:
         return staff.school
     carer = Carer.objects.filter(user=user).select_related("school").first()
     return carer.school if carer is not None else None
+
+
+def _carer_with_language(user: User) -> Carer | None:
+    """A carer record of this person that holds a language (a carer's choice covers all their schools)."""
+    return Carer.objects.filter(user=user).exclude(preferred_language="").first()

@@ -291,7 +291,7 @@ def _language_response(request: HttpRequest, target: str, language: str) -> Http
         max_age=settings.LANGUAGE_COOKIE_AGE,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite="Lax",
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
 
