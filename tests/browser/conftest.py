@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -112,12 +114,65 @@ def world(transactional_db: None) -> World:
     return build_world()
 
 
+class _InFlight:
+    """Counts the live server's requests from accept to close, so that a test ends only when the server is idle.
+
+    The server's threads share the test's database connection (an in-memory SQLite database has only one), so a
+    request still running when the test's flush starts writes into the flush's transaction: a background fetch
+    after the last assertion (a service worker keeping tomorrow's plan) once failed the flush's foreign key check.
+    """
+
+    def __init__(self, httpd: Any) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+        process_request, process_request_thread = httpd.process_request, httpd.process_request_thread
+
+        def counted_process_request(request: Any, client_address: Any) -> None:
+            with self.idle:
+                self.count += 1
+            try:
+                process_request(request, client_address)
+            except BaseException:
+                self._done()
+                raise
+
+        def counted_process_request_thread(request: Any, client_address: Any) -> None:
+            try:
+                process_request_thread(request, client_address)
+            finally:
+                self._done()
+
+        httpd.process_request = counted_process_request
+        httpd.process_request_thread = counted_process_request_thread
+
+    def _done(self) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.count == 0, timeout=timeout):
+                pytest.fail(f"the live server still had {self.count} request(s) running {timeout:.0f} s after the test")
+
+
+def _in_flight(live_server: Any) -> _InFlight:
+    httpd = live_server.thread.httpd
+    counter = getattr(httpd, "_homelearning_in_flight", None)
+    if counter is None:
+        counter = httpd._homelearning_in_flight = _InFlight(httpd)
+    return counter
+
+
 @pytest.fixture
-def base_url(live_server, settings) -> str:  # type: ignore[no-untyped-def]
+def base_url(live_server, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
     host = urlsplit(live_server.url).hostname
     if host not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
-    return str(live_server.url)
+    in_flight = _in_flight(live_server)
+    yield str(live_server.url)
+    # The pages are closed by now (they use this fixture); the database is flushed after this returns.
+    in_flight.wait()
 
 
 @pytest.fixture
