@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "homelearning.safeguarding",
     "homelearning.privacy",
     "homelearning.roster",
+    "homelearning.translation",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,22 @@ STORAGES = {
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "300/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
     raise ImproperlyConfigured("API_RATE_LIMIT must look like 300/min (a number, a slash, then s, min, h or d).")
+
+# --- Machine translation of the school's own words (issue 16) ----------------------------------
+# "" (none: parents read activities, feedback and answers as the school wrote them) or "azure" (Azure AI
+# Translator's REST API). Names and contact details never leave: translation.masking replaces them first.
+MACHINE_TRANSLATION_PROVIDER = env_str("MACHINE_TRANSLATION_PROVIDER", "")
+if MACHINE_TRANSLATION_PROVIDER not in {"", "azure"}:
+    raise ImproperlyConfigured(
+        f"MACHINE_TRANSLATION_PROVIDER must be empty or azure, not {MACHINE_TRANSLATION_PROVIDER!r}."
+    )
+AZURE_TRANSLATOR_KEY = env_secret("AZURE_TRANSLATOR_KEY") or ""
+AZURE_TRANSLATOR_REGION = env_str("AZURE_TRANSLATOR_REGION", "")  # e.g. uksouth, for a regional resource
+AZURE_TRANSLATOR_ENDPOINT = env_str("AZURE_TRANSLATOR_ENDPOINT", "https://api.cognitive.microsofttranslator.com")
+if MACHINE_TRANSLATION_PROVIDER == "azure" and not AZURE_TRANSLATOR_KEY:
+    raise ImproperlyConfigured(
+        "MACHINE_TRANSLATION_PROVIDER=azure needs AZURE_TRANSLATOR_KEY (or AZURE_TRANSLATOR_KEY_FILE)."
+    )
 
 # --- Live sessions ------------------------------------------------------------------------------
 # "demo" (an in-app room, for the demo and tests), "bigbluebutton" or "teams"; a headteacher may choose

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests import travel
+from tests.fake_translator import azure  # noqa: F401 - a fake Azure AI Translator, for any test that asks
 from tests.personas import World, build_world
 
 _TRAVEL_KEY = pytest.StashKey[datetime.datetime]()

@@ -14,6 +14,7 @@ from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue, link_body
 from homelearning.people.models import Carer, Pupil, School, Staff, User
+from homelearning.translation.services import translation_wanted
 
 MAX_MESSAGE = 2000
 MAX_REPLY = 4000
@@ -59,6 +60,7 @@ def enquiry_answer(*, enquiry: Enquiry, by: Staff, reply: str) -> Enquiry:
     if updated != 1:
         raise InvalidTransition("Someone has already replied to this question.")
     audit(action="contact.enquiry.answer", actor=by.user, school=enquiry.school, target=enquiry)
+    translation_wanted(kind="enquiry", pk=enquiry.pk)
     asker = enquiry.asked_by
     if asker is not None and asker.email:
         # The reply stays in the app: the email only says there is one, in the carer's language (issue 16).

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from homelearning.contact import access, services
@@ -19,6 +19,7 @@ from homelearning.contact.models import Enquiry
 from homelearning.core.errors import refusal_on_form
 from homelearning.people import selectors as people_selectors
 from homelearning.people.access import get_pupil_for_parent, parent_required, staff_required, viewer_of
+from homelearning.translation import services as machine
 
 
 @parent_required
@@ -77,6 +78,7 @@ def enquiry_detail(request: HttpRequest, code: str) -> HttpResponse:
     if viewer.staff is None and not viewer.is_parent:
         raise PermissionDenied
     enquiry = access.get_enquiry_for(viewer, code)
+    machine.shown([enquiry], ("reply",), get_language())
     return _render(request, enquiry, ReplyForm(), is_staff=access.answers_as_staff(viewer, enquiry))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
@@ -10,6 +11,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from homelearning.core import clock
 from homelearning.journal.models import CallRequest, Comment, Feedback, WorkFile, WorkItem
 from homelearning.people.models import Pupil, School, SchoolClass, Staff
+from homelearning.translation import services as machine
 
 
 def _with_parts(items: QuerySet[WorkItem], *, hidden_comments: bool) -> QuerySet[WorkItem]:
@@ -32,6 +34,16 @@ def journal_for_pupil(pupil: Pupil, *, for_staff: bool) -> QuerySet[WorkItem]:
 
 def item_with_parts(item: WorkItem, *, for_staff: bool) -> WorkItem:
     return _with_parts(WorkItem.objects.filter(pk=item.pk), hidden_comments=for_staff).get()
+
+
+def with_translations(items: Sequence[WorkItem], language: str) -> Sequence[WorkItem]:
+    """Attach machine translations of the staff's words (feedback, their comments) for a family's reading."""
+    words: list[Feedback | Comment] = []
+    for item in items:
+        words += item.feedback.all()
+        words += [c for c in item.comments.all() if c.by_staff]
+    machine.shown(words, ("text",), language)
+    return items
 
 
 def inbox_classes(classes: QuerySet[SchoolClass]) -> QuerySet[SchoolClass]:

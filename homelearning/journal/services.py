@@ -32,6 +32,7 @@ from homelearning.journal.processing import Processed, process_upload
 from homelearning.learning.models import Activity
 from homelearning.people.models import Carer, Pupil, School, Staff, User
 from homelearning.safeguarding.models import Concern, ConcernCategory
+from homelearning.translation.services import translation_wanted
 
 MAX_FILES = 10
 MAX_NOTE = 1000
@@ -171,6 +172,7 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
             called_by=by,
             called_at=now,
         )
+    translation_wanted(kind="feedback", pk=feedback.pk)
     audit(
         action="journal.feedback.phone" if by_phone else "journal.feedback.give",
         actor=by.user,
@@ -300,6 +302,8 @@ def comment_add(*, item: WorkItem, by: User, by_label: str, text: str, by_staff:
         raise ServiceError(gettext("A comment must be at most %(count)d characters.") % {"count": MAX_COMMENT})
     comment = Comment.objects.create(item=item, author=by, author_label=by_label[:200], text=text, by_staff=by_staff)
     audit(action="journal.comment.add", actor=by, school=item.school, target=comment)
+    if by_staff:
+        translation_wanted(kind="comment", pk=comment.pk)
     return comment
 
 

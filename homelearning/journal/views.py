@@ -16,7 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from homelearning.contact import access as contact_access
@@ -102,7 +102,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
                     gettext("Thank you: %(name)s's work has been sent to the class.") % {"name": pupil.first_name},
                 )
                 return redirect("journal:child", code=pupil.code)
-    items = selectors.journal_for_pupil(pupil, for_staff=False)
+    items = selectors.with_translations(list(selectors.journal_for_pupil(pupil, for_staff=False)), get_language())
     status = 400 if request.method == "POST" else 200
     context = {
         "pupil": pupil,
@@ -171,7 +171,7 @@ def _render_item(
     # family as comments. Two boxes side by side left teachers unsure which the family would read.
     show_feedback = can_feedback and (item.status == WorkItem.Status.NEW or bool(feedback_form.errors))
     context = {
-        "item": selectors.item_with_parts(item, for_staff=is_staff),
+        "item": selectors.with_translations([selectors.item_with_parts(item, for_staff=is_staff)], get_language())[0],
         "pupil": item.pupil,
         "is_staff": is_staff,
         "can_feedback": can_feedback,

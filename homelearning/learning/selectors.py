@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import get_language
 
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.learning.models import Activity, ActivityOmission, Plan, PlanTemplate, Resource, Subject
 from homelearning.people.models import Pupil, School, SchoolClass
+from homelearning.translation import services as machine
 
 
 class _Row(Protocol):
@@ -114,6 +116,8 @@ def pupil_days(pupils: Sequence[Pupil], day: datetime.date) -> list[PupilDay]:
         .filter(Q(pupil__isnull=True) | Q(pupil__in=pupil_ids), plan__in=list(plans.values()))
         .order_by("position", "pk")
     )
+    # The teacher's words in the reader's language, where the translation provider has translated them.
+    machine.shown(rows, ("title", "instructions"), get_language())
     dropped: dict[int, set[int]] = defaultdict(set)
     for activity_id, pupil_id in ActivityOmission.objects.filter(
         pupil__in=pupil_ids, activity__plan__in=list(plans.values())

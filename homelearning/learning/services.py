@@ -30,6 +30,7 @@ from homelearning.learning.models import (
 from homelearning.learning.selectors import effective
 from homelearning.people.models import Pupil, SchoolClass, Staff, YearGroup
 from homelearning.people.selectors import policy_in_force
+from homelearning.translation.services import translation_wanted
 
 
 class OverEntitlement(ServiceError):
@@ -201,9 +202,10 @@ def _touch(plan: Plan | int) -> None:
 
     Parents' pages cache each class's rendered day under the plan's `version` (learning.today).
     """
-    Plan.objects.filter(pk=plan if isinstance(plan, int) else plan.pk).update(
-        updated_at=clock.now(), version=F("version") + 1
-    )
+    plan_id = plan if isinstance(plan, int) else plan.pk
+    Plan.objects.filter(pk=plan_id).update(updated_at=clock.now(), version=F("version") + 1)
+    # Families who read another language get the teacher's words translated, where a provider is set up.
+    translation_wanted(kind="plan", pk=plan_id)
 
 
 @transaction.atomic

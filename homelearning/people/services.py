@@ -318,4 +318,8 @@ def carer_language_set(*, carers: Iterable[Carer], language: str, by: User, how:
                 details={"language": language, "was": carer.preferred_language, "by": how},
             )
             carer.preferred_language = language
+            # The teacher's words for this family's coming days, where a translation provider is set up.
+            from homelearning.translation.services import carer_language_changed
+
+            carer_language_changed(carer=carer)
     return changed

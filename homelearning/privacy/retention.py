@@ -30,6 +30,7 @@ from homelearning.privacy.models import Anonymised, RecordType, RetentionRule, R
 from homelearning.privacy.schedule import SPECS, academic_year_end, add_months, birthday
 from homelearning.provision.models import RegisterMark
 from homelearning.safeguarding.models import Concern, ConcernEntry, ConcernPupil, Contact, FilterAlert, VulnerablePupil
+from homelearning.translation.models import MachineTranslation
 
 
 def rules_for(school: School) -> dict[str, int]:
@@ -289,4 +290,8 @@ def carry_out(school: School, plans: dict[str, Plan], previous: RetentionRun | N
     OutboundEmail.objects.filter(school=school, pk__in=done[RecordType.EMAILS].ids).delete()
     anonymise_pupils(done[RecordType.PUPIL_LEAVERS].ids, school)
     anonymise_carers(done[RecordType.CARER_LEAVERS].ids, school)
+    if any(p.ids or p.extra for p in done.values()):
+        # Machine translations hold the words of what they translate (names restored): they go whenever any
+        # record does, rather than outlive it. They are only a cache; a text still shown is translated again.
+        MachineTranslation.objects.filter(school=school).delete()
     return done

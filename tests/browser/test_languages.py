@@ -12,10 +12,13 @@ import re
 from playwright.sync_api import Page, expect
 
 from homelearning.core.models import AuditEvent
+from homelearning.journal.models import WorkItem
 from homelearning.people.models import Carer
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import MOBILE, broken_words, screenshot, sign_in_parent
+from tests.browser.test_journal import phone_photo
 from tests.browser.test_listen import RECORDER, _plan_today
+from tests.fake_translator import FakeAzure, run_translation_jobs
 from tests.personas import World
 
 
@@ -75,4 +78,42 @@ def test_an_arabic_page_reads_right_to_left(page: Page, world: World) -> None:
 
     page.goto(page.locator(".cards h3 a").first.get_attribute("href") or "/")
     expect(page.locator("main h2").first).to_have_text("تعلّم اليوم")
+    assert_no_axe_violations(page)
+
+
+def test_a_polish_family_reads_the_teachers_words_translated_and_sends_work(
+    page: Page, world: World, azure: FakeAzure
+) -> None:
+    """The teacher writes in English; a machine translates it (here the fake Azure of tests/fake_translator.py,
+    which puts `pl:` before each word it translates) with the child's name kept back; the page says so."""
+    Carer.objects.filter(user=world.parent).update(preferred_language="pl")
+    _plan_today(world)
+    assert run_translation_jobs()[-1].endswith("stored")
+    page.add_init_script(RECORDER)
+    page.set_viewport_size(MOBILE)
+    sign_in_parent(page, world.parent)
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name="1. pl:Number pl:bonds pl:to 10")).to_be_visible()
+    note = main.locator(".machine-note").first
+    expect(note).to_contain_text("Przetłumaczone automatycznie")
+    original = note.locator('[lang="en-GB"]')
+    expect(original).to_be_hidden()
+    note.get_by_text("Pokaż oryginał (po angielsku)").click()
+    expect(original).to_be_visible()
+    expect(original).to_contain_text("Number bonds to 10")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+
+    main.get_by_role("button", name=re.compile(r"^Posłuchaj\W+pl:Number")).first.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["lang"] == "pl" and "pl:Number pl:bonds" in spoken[-1]["text"]
+
+    main.get_by_role("link", name="Wyślij pracę: Amy").click()
+    page.get_by_label("Zdjęcia lub pliki PDF").set_input_files(
+        {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}
+    )
+    page.get_by_role("button", name="Wyślij do klasy").click()
+    expect(page.get_by_role("status").first).to_contain_text("Amy", timeout=30_000)
+    assert WorkItem.objects.filter(pupil=world.amy).count() == 1
+    assert all("Amy" not in text for text in azure.texts_sent())
     assert_no_axe_violations(page)

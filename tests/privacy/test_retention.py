@@ -215,9 +215,16 @@ def test_live_registers_and_call_logs_go_after_a_year(world: World) -> None:
     today = timezone.localdate()
     dry = services.retention_dry_run(school=world.school, by=world.head, today=today)
     assert dry.report["live_registers"]["count"] == 1 and dry.report["call_logs"]["count"] == 1
+    from homelearning.translation.models import MachineTranslation
+
+    kept = dict(source_hash="a" * 64, language="pl", provider="azure")
+    MachineTranslation.objects.create(school=world.school, text="pl: rozmowa z Amy", **kept)
+    MachineTranslation.objects.create(school=world.other_school, text="pl: inna szkoła", **kept)
     services.retention_pass(school=world.school, by=world.head, today=today)
     assert not Invitation.objects.exists()
     assert list(CallRequest.objects.all()) == [recent]
+    # Machine translations hold the words they translate: they go with the school's records, not after them.
+    assert list(MachineTranslation.objects.values_list("school", flat=True)) == [world.other_school.pk]
 
 
 def test_a_leaver_named_only_in_a_filtering_alert_keeps_their_name(world: World) -> None:
