@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "homelearning.privacy",
     "homelearning.roster",
     "homelearning.translation",
+    "homelearning.texts",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +199,8 @@ ACCOUNT_ADAPTER = "homelearning.people.adapter.AccountAdapter"
 # Password reset requests only queue a job, whoever the address belongs to (no timing tells).
 ACCOUNT_FORMS = {"reset_password": "homelearning.people.forms.QueuedResetPasswordForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Email for everyone; a carer's mobile too, for a code by text (issue 16). Staff have no phone login.
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"  # The school provisions every address.
 ACCOUNT_UNIQUE_EMAIL = True
@@ -324,6 +326,20 @@ if MACHINE_TRANSLATION_PROVIDER == "azure" and not AZURE_TRANSLATOR_KEY:
     raise ImproperlyConfigured(
         "MACHINE_TRANSLATION_PROVIDER=azure needs AZURE_TRANSLATOR_KEY (or AZURE_TRANSLATOR_KEY_FILE)."
     )
+
+# --- Text messages (issue 16) -------------------------------------------------------------------
+# "" (none: families without email go on the office's call-or-post list), "notify" (GOV.UK Notify) or "demo"
+# (nothing sent; each text shown as sent). The demo and a developer's machine (DEBUG) default to "demo".
+TEXTS_PROVIDER = env_str("TEXTS_PROVIDER", "demo" if DEBUG else "")
+if TEXTS_PROVIDER not in {"", "notify", "demo"}:
+    raise ImproperlyConfigured(f"TEXTS_PROVIDER must be empty, notify or demo, not {TEXTS_PROVIDER!r}.")
+NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY") or ""
+NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "")  # a template whose whole text is ((body))
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if TEXTS_PROVIDER == "notify" and not (NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID):
+    raise ImproperlyConfigured("TEXTS_PROVIDER=notify needs NOTIFY_API_KEY (or _FILE) and NOTIFY_SMS_TEMPLATE_ID.")
+TEXT_MAX_ATTEMPTS = env_int("TEXT_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+TEXT_PROVIDER_TIMEOUT = env_int("TEXT_PROVIDER_TIMEOUT", 10, minimum=1, maximum=60)
 
 # --- Live sessions ------------------------------------------------------------------------------
 # "demo" (an in-app room, for the demo and tests), "bigbluebutton" or "teams"; a headteacher may choose

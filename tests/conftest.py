@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tests import travel
+from tests.fake_notify import notify  # noqa: F401 - a fake GOV.UK Notify, for any test that asks
 from tests.fake_translator import azure  # noqa: F401 - a fake Azure AI Translator, for any test that asks
 from tests.personas import World, build_world
 
@@ -36,6 +39,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 def _clear_cache() -> None:
     # Rate limits and TOTP replay protection live in the cache.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """Each test starts in the default language. A request activates the viewer's language and Django leaves
+    it active in the thread afterwards, so a test that ends on a Polish parent's page would otherwise hand
+    Polish to the next test that renders outside a request."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -41,13 +41,14 @@ def email_queue(
     reply_to: str = "",
     is_secret: bool = False,
     attachments: Sequence[Attachment] = (),
-) -> OutboundEmail:
-    """Store an email and send it once the surrounding transaction commits.
+) -> OutboundEmail | None:
+    """Store an email and send it once the surrounding transaction commits (None: an address that takes no
+    mail, see `deliverable`).
 
     `attachments` are small text files (a calendar invitation, say), stored with the message so a retry
     sends exactly what was queued.
     """
-    (email,) = email_queue_many(
+    stored = email_queue_many(
         [
             Outgoing(
                 to=to,
@@ -63,7 +64,13 @@ def email_queue(
             )
         ]
     )
-    return email
+    return stored[0] if stored else None
+
+
+def deliverable(address: str) -> bool:
+    """False for the reserved addresses (RFC 2606's .invalid) that stand in for a login with no email: a carer
+    who signs in by text (people.services.PHONE_ONLY_DOMAIN), or an anonymised one."""
+    return bool(address) and not address.strip().lower().endswith(".invalid")
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ def email_queue_many(emails: Sequence[Outgoing]) -> list[OutboundEmail]:
     from homelearning.core.jobs import enqueue_many
     from homelearning.core.tasks import send_email
 
+    emails = [e for e in emails if deliverable(e.to)]
     if not emails:
         return []
     with transaction.atomic():

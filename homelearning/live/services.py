@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.jobs import enqueue_many
-from homelearning.core.languages import language_of
+from homelearning.core.languages import ENGLISH, language_of
 from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queue_many
 from homelearning.live.agreement import AGREEMENT_V1
 from homelearning.live.ics import invitation_ics
@@ -51,6 +52,7 @@ from homelearning.people.models import (
     User,
 )
 from homelearning.people.selectors import policy_in_force
+from homelearning.texts.services import channel_for, text_or_office
 
 STAFF_IN_ROOM = 2  # host and monitor
 
@@ -284,15 +286,7 @@ def _book(
             )
     Invitation.objects.bulk_create(invitations)
     agreement = agreement_current()
-    email_queue_many(
-        [
-            _invitation_email(invitation=invitation, agreement=agreement)
-            for invitation in invitations
-            if invitation.status == Invitation.Status.INVITED
-            and invitation.carer is not None
-            and invitation.carer.email
-        ]
-    )
+    _tell_invited([i for i in invitations if i.status == Invitation.Status.INVITED and i.carer is not None], agreement)
     transaction.on_commit(lambda: _enqueue_time_up(*sessions))
     audit_many(
         action="live.schedule",
@@ -312,7 +306,38 @@ def _enqueue_time_up(*sessions: LiveSession) -> None:
 
 
 def _email_invitation(*, invitation: Invitation, agreement: LiveAgreement) -> None:
-    email_queue_many([_invitation_email(invitation=invitation, agreement=agreement)])
+    _tell_invited([invitation], agreement)
+
+
+def _tell_invited(invitations: Sequence[Invitation], agreement: LiveAgreement) -> None:
+    """Email each invited carer; text one who has no email (or asked for texts), else the office rings."""
+    emails = []
+    for invitation in invitations:
+        carer = invitation.carer
+        if carer is None:
+            continue
+        if channel_for(carer) == "email":
+            emails.append(_invitation_email(invitation=invitation, agreement=agreement))
+            continue
+        link = settings.SITE_URL + reverse("live:invitation", args=[invitation.code])
+        local = timezone.localtime(invitation.session.starts_at)
+        with language_of(carer):
+            text = _(
+                "%(child)s is invited to a live session, %(when)s. Sign in to Home Learning and open: %(link)s"
+            ) % {
+                "child": invitation.pupil.first_name,
+                "when": _day_at_time(local),
+                "link": link,
+            }
+        with translation.override(ENGLISH):
+            note = (
+                f"Tell {carer.full_name} that {invitation.pupil.first_name} is invited to "
+                f"{invitation.session.title!r}, {_day_at_time(local)}: they sign in to Home Learning to join."
+            )
+        text_or_office(
+            carer=carer, school=invitation.session.school, kind="live_invitation", text=text, office_note=note
+        )
+    email_queue_many(emails)
 
 
 def _day_at_time(moment: datetime.datetime) -> str:

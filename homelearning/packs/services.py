@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -18,7 +19,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar, next_school_days, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
-from homelearning.core.languages import language_of
+from homelearning.core.languages import ENGLISH, language_of
 from homelearning.core.mail import email_queue
 from homelearning.journal.models import CallRequest
 from homelearning.journal.services import CALL_OUTCOMES, call_log, call_request, work_submit
@@ -30,6 +31,7 @@ from homelearning.packs.pdf import PackContent, PackDay, WorksheetError, merge, 
 from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.provision.selectors import remote_days
+from homelearning.texts.services import channel_for, text_or_office
 
 logger = logging.getLogger(__name__)
 
@@ -385,7 +387,14 @@ def pack_ready(*, pack: Pack, by: Staff) -> Pack:
     school = pack.school
     carers = _carers_to_tell(pack.pupil)
     assert pack.return_by is not None  # noqa: S101 - set when the pack is compiled
+    if not carers:
+        # Nobody has an email address: the primary carer gets a text, or the office rings them.
+        primary = PupilCarer.objects.filter(pupil=pack.pupil, is_primary=True).select_related("carer").first()
+        carers = [primary.carer] if primary is not None else []
     for carer in carers:
+        if channel_for(carer) != "email":
+            _pack_ready_text(pack, carer)
+            continue
         # No child's name in the email: it may be read by anyone with the mailbox. In the carer's language.
         with language_of(carer):
             office = (
@@ -412,6 +421,21 @@ def pack_ready(*, pack: Pack, by: Staff) -> Pack:
     Pack.objects.filter(pk=pack.pk).update(carers_told=len(carers))
     audit(action="packs.ready", actor=by.user, school=school, target=pack, details={"carers_told": len(carers)})
     return _load(pack)
+
+
+def _pack_ready_text(pack: Pack, carer: Carer) -> str:
+    assert pack.return_by is not None  # noqa: S101 - set when the pack is compiled
+    with language_of(carer):
+        text = gettext(
+            "%(school)s: a paper learning pack for your child is ready to collect from the office. "
+            "Please bring it back by %(day)s."
+        ) % {"school": pack.school.name, "day": date_format(pack.return_by, "l j F")}
+    with translation.override(ENGLISH):
+        note = (
+            f"Tell {carer.full_name} that {pack.pupil.first_name}'s paper pack is ready to collect from the office "
+            f"(back by {date_format(pack.return_by, 'l j F')})."
+        )
+    return text_or_office(carer=carer, school=pack.school, kind="packs.ready", text=text, office_note=note)
 
 
 @transaction.atomic

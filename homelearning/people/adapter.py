@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
@@ -21,6 +22,11 @@ _SECRET_TEMPLATES = {"account/email/login_code", "account/email/password_reset_k
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "select_only_one": gettext_lazy("Fill in your email address or your mobile number, not both."),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # The school creates every account (staff, and carers from its records).
         return False
@@ -80,6 +86,51 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         return subject
+
+    # --- Signing in with a code by text (issue 16): a carer's mobile, on their login -------------------------
+
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        from homelearning.people.forms import UKMobileField
+
+        return UKMobileField(**kwargs)
+
+    def get_user_by_phone(self, phone: str) -> Any:
+        # Staff sign in with a password and an authenticator app: never by a code, so never by phone.
+        user = User.objects.filter(phone=phone, is_active=True).first()
+        return None if user is None or _is_staff(user) else user
+
+    def get_phone(self, user: Any) -> tuple[str, bool] | None:
+        return (user.phone, user.phone_verified) if getattr(user, "phone", None) else None
+
+    def set_phone(self, user: Any, phone: str, verified: bool) -> None:
+        User.objects.filter(pk=user.pk).update(phone=phone, phone_verified=verified)
+        user.phone, user.phone_verified = phone, verified
+
+    def set_phone_verified(self, user: Any, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
+        """The sign-in code by text, in the carer's language; its words are removed once sent."""
+        from django.utils.translation import gettext
+
+        from homelearning.texts.services import text_queue
+
+        carer = _carer_with_language(user) or Carer.objects.filter(user=user).first()
+        with language_of(carer):
+            body = gettext("Your Home Learning sign-in code is %(code)s. It works for 10 minutes. Never share it.")
+        text_queue(
+            to=phone,
+            body=body % {"code": code},
+            kind="account.login_code",
+            school=_school_of(user),
+            carer=carer,
+            is_secret=True,
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        # Nothing: a text to a number the school does not hold would cost the school and reach a stranger.
+        return None
 
 
 def _is_staff(user: User) -> bool:

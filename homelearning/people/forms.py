@@ -86,3 +86,21 @@ class LanguageForm(forms.Form):
             "invalid_choice": _("Choose one of the languages listed."),
         },
     )
+
+
+class UKMobileField(forms.CharField):
+    """A UK mobile number as people write it ("07700 900123"), cleaned to E.164 ("+447700900123")."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def clean(self, value: object) -> str:
+        from homelearning.texts.phones import uk_mobile
+
+        text = super().clean(value)
+        if not text:
+            return ""
+        return uk_mobile(text)

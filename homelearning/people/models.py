@@ -45,6 +45,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A login. What the person may do comes from their Staff and Carer records, per school."""
 
     email = models.EmailField(unique=True)
+    # A carer's mobile (E.164) to sign in with a code by text (issue 16). A carer with a mobile and no email
+    # address has a reserved address in `email` that no message is ever sent to (people.services.PHONE_ONLY).
+    phone = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -370,6 +374,14 @@ class Carer(models.Model):
     # One of settings.LANGUAGES (core.languages), or "" for none chosen: the carer's pages, emails, texts and
     # packs come in it. Not a choices field, so adding a language needs no migration.
     preferred_language = models.CharField(max_length=10, blank=True, default="")
+
+    class ContactBy(models.TextChoices):
+        EMAIL = "email", "Email first, then text"
+        TEXT = "text", "Text first, then email"
+
+    # How the school's messages reach this carer (issue 16): this channel first, then the other, then the
+    # office's call-or-post list (homelearning.texts.services.channel_for).
+    contact_by = models.CharField(max_length=5, choices=ContactBy.choices, default=ContactBy.EMAIL)
 
     pupil_links: RelatedManager[PupilCarer]
 

@@ -26,9 +26,31 @@ from homelearning.people.models import (
     StaffRole,
     User,
     YearGroup,
+    new_code,
 )
+from homelearning.texts.phones import mobile_or_none
 
 DEFAULT_YEAR_GROUPS = ("Reception", "Year 1", "Year 2")
+
+
+# A login for a carer with a mobile and no email address has a reserved address here: RFC 2606's .invalid,
+# which core.mail.deliverable refuses, so that nothing is ever sent to it.
+PHONE_ONLY_DOMAIN = "sms.invalid"
+
+
+def _user_for_phone(phone: str) -> User:
+    """The login whose mobile is `phone` (E.164), made for a carer with no email address if none has it."""
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        user = User.objects.create_user(f"phone-{new_code()}@{PHONE_ONLY_DOMAIN}", phone=phone)
+    return user
+
+
+def _give_phone(user: User, phone: str | None) -> None:
+    """Let a carer's login sign in by text too, where no other login holds that mobile."""
+    if phone and user.phone is None and not User.objects.filter(phone=phone).exists():
+        User.objects.filter(pk=user.pk, phone__isnull=True).update(phone=phone)
+        user.phone = phone
 
 
 def _user_for_email(email: str) -> User:
@@ -278,8 +300,17 @@ def carer_link(
             carer.full_clean()
         except ValidationError as exc:
             raise ServiceError("; ".join(exc.messages)) from None
+        mobile = mobile_or_none(phone) if phone else None
+        if phone and mobile is None and not email:
+            # A carer with no email address is reached by text: the number must be a mobile that takes one.
+            raise ServiceError("Enter a UK mobile number, like 07700 900123, or an email address.")
         if email:
             carer.user = _user_for_email(email)
+            _give_phone(carer.user, mobile)
+        elif mobile:
+            carer.user = _user_for_phone(mobile)
+        if mobile:
+            carer.phone = mobile
         carer.save()
     if is_primary:
         PupilCarer.objects.filter(pupil=pupil, is_primary=True).update(is_primary=False)

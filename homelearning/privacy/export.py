@@ -64,6 +64,8 @@ SECTIONS: dict[str, str] = {
     "safeguarding.vulnerablepupil": "Vulnerable pupil list entries",
     "safeguarding.contact": "Welfare contacts",
     "safeguarding.filteralert": "Filtering and monitoring alerts",
+    "texts.outboundtext": "Text messages sent",
+    "texts.callorpost": "Messages the office rang or posted",
     # roster: none of its models names a pupil (imported rows are people.Pupil); see EXCLUDED.
 }
 

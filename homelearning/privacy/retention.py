@@ -235,6 +235,8 @@ def anonymise_carers(carer_ids: list[int], school: School) -> None:
     # The audit log keeps a PROTECT key to the login, so the row stays, emptied and unable to sign in.
     User.objects.filter(pk__in=user_ids).update(
         email=Concat(Value("anonymised-"), Cast("pk", models.CharField()), Value("@invalid.invalid")),
+        phone=None,
+        phone_verified=False,
         is_active=False,
         password=make_password(None),
     )

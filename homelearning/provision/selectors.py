@@ -94,9 +94,8 @@ def case_detail(case: Case) -> Case:
 
 def primary_carers_of(pupil_ids: list[int]) -> list[PupilCarer]:
     return list(
-        PupilCarer.objects.filter(pupil_id__in=pupil_ids, is_primary=True)
-        .exclude(carer__email="")
-        .select_related("carer", "pupil")
+        # Every primary carer: one with no email is texted, or goes on the office's call-or-post list.
+        PupilCarer.objects.filter(pupil_id__in=pupil_ids, is_primary=True).select_related("carer", "pupil")
     )
 
 

@@ -20,6 +20,7 @@ from homelearning.core.languages import language_from_mis
 from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, YearGroup
 from homelearning.people.upn import validate_upn
 from homelearning.roster.reading import PUPIL_FIELDS
+from homelearning.texts.phones import mobile_or_none
 
 PUPIL_KEYS = (
     "upn",
@@ -316,7 +317,8 @@ class _Checker:
             "first_name": first,
             "surname": surname,
             "email": email,
-            "phone": phone,
+            # A UK mobile as Home Learning keeps it (E.164, for texts); any other number as the MIS has it.
+            "phone": mobile_or_none(phone) or phone if phone else phone,
             "relationship": str(relationship),
             "parental_responsibility": raw_pr not in _NO,
             "priority": priority,

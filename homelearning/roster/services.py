@@ -28,6 +28,7 @@ from homelearning.roster.reading import (
     recognise_columns,
 )
 from homelearning.roster.staff import StaffPlan, plan_staff, staff_records
+from homelearning.texts.phones import mobile_or_none
 
 BULK_BATCH = 1000
 
@@ -241,6 +242,25 @@ def _users_for_emails(emails: set[str]) -> dict[str, User]:
     return users
 
 
+def _users_for_phones(phones: set[str]) -> dict[str, User]:
+    """The login for each mobile (E.164) of a carer with no email address, made where missing: they sign in
+    by a code sent by text (issue 16)."""
+    users = {u.phone: u for u in User.objects.filter(phone__in=phones) if u.phone}
+    missing = [
+        User(
+            email=f"phone-{secrets.token_hex(12)}@{people_services.PHONE_ONLY_DOMAIN}",
+            phone=phone,
+            password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
+        )
+        for phone in sorted(phones - users.keys())
+    ]
+    User.objects.bulk_create(missing, batch_size=BULK_BATCH)
+    if any(user.pk is None for user in missing):
+        missing = list(User.objects.filter(phone__in=[user.phone for user in missing]))
+    users.update({user.phone: user for user in missing if user.phone})
+    return users
+
+
 def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> dict[str, int]:
     classes = {squash(c.name): c for c in SchoolClass.objects.filter(school=school)}
     for name, year_group in plan.classes_to_add.items():
@@ -274,15 +294,18 @@ def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> d
     emails = {c["email"] for c in plan.carers_to_add.values() if c["email"]}
     emails |= {diff["email"] for _, diff in plan.carers_to_change if diff.get("email")}
     users = _users_for_emails(emails) if emails else {}
+    mobiles = {key: mobile_or_none(c["phone"]) for key, c in plan.carers_to_add.items() if c["phone"]}  # E.164
+    phone_only = {m for key, m in mobiles.items() if m and not plan.carers_to_add[key]["email"]}
+    phone_users = _users_for_phones(phone_only) if phone_only else {}
     new_carers = {
         key: Carer(
             school=school,
-            user=users.get(c["email"]),
+            user=users.get(c["email"]) if c["email"] else phone_users.get(mobiles.get(key) or ""),
             title=c["title"],
             first_name=c["first_name"],
             surname=c["surname"],
             email=c["email"],
-            phone=c["phone"],
+            phone=mobiles.get(key) or c["phone"],
             mis_id=c["mis_id"],
             preferred_language=c.get("language", ""),
         )

@@ -111,9 +111,9 @@ def sign_in_staff(page: Page, user, *, mfa: bool | None = None) -> None:  # type
 
 
 def request_login_code(page: Page, email: str) -> None:
-    """From the sign-in page: 'Email me a sign-in code', then ask for one; ends on the confirm page."""
+    """From the sign-in page: 'Send me a sign-in code', then ask for one; ends on the confirm page."""
     page.goto("/accounts/login/")
-    page.get_by_role("link", name="Email me a sign-in code").click()
+    page.get_by_role("link", name="Send me a sign-in code").click()
     wait_for_path(page, "/accounts/login/code/")
     page.locator("input[name=email]").fill(email)
     page.get_by_role("button", name="Request Code").click()

@@ -31,7 +31,7 @@ def test_login_page_offers_both_ways_in(page: Page, world: World) -> None:
     wait_for_path(page, "/accounts/login/")
     expect(page).to_have_title(re.compile("Sign in"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Home Learning")
-    expect(page.get_by_role("link", name="Email me a sign-in code")).to_be_visible()
+    expect(page.get_by_role("link", name="Send me a sign-in code")).to_be_visible()
     expect(page.get_by_label("School email address")).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "login.png")

@@ -291,4 +291,12 @@ def every_record(world: World) -> dict[str, Made]:
         logged_by=world.dsl,
     )
     add("safeguarding.filteralert", "FilterAlert-marker")
+    from homelearning.texts.models import CallOrPost, OutboundText
+
+    OutboundText.objects.create(
+        school=school, carer=pat, kind="test", to="+447700900001", body="Text-marker", segments=1
+    )
+    add("texts.outboundtext", "Text-marker")
+    CallOrPost.objects.create(school=school, carer=pat, kind="test", message="CallOrPost-marker", reason="no_contact")
+    add("texts.callorpost", "CallOrPost-marker")
     return made
