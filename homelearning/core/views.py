@@ -168,7 +168,14 @@ def outbox(request: HttpRequest) -> HttpResponse:
         emails = emails.filter(to__icontains=to)
     page = Paginator(emails, OUTBOX_PAGE).get_page(request.GET.get("page"))
     query = f"to={quote(to)}" if to else ""
-    return render(request, "core/outbox.html", {"page": page, "emails": page.object_list, "to": to, "query": query})
+    from homelearning.texts.models import OutboundText
+
+    texts = OutboundText.objects.select_related("carer").order_by("-created_at", "-id")[:OUTBOX_PAGE]
+    return render(
+        request,
+        "core/outbox.html",
+        {"page": page, "emails": page.object_list, "to": to, "query": query, "texts": texts},
+    )
 
 
 # --- The school calendar ------------------------------------------------------------------

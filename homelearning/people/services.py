@@ -329,6 +329,25 @@ def carer_link(
 
 
 @transaction.atomic
+def carer_contact_by_set(*, carer: Carer, contact_by: str, by: User) -> Carer:
+    """How the school's messages reach this carer first: email or text (then the other, then the office)."""
+    if contact_by not in Carer.ContactBy.values:
+        raise ServiceError("Choose email or text.")
+    if contact_by == Carer.ContactBy.TEXT and mobile_or_none(carer.phone) is None:
+        raise ServiceError(f"{carer.full_name} has no UK mobile number on record, so texts cannot reach them.")
+    if Carer.objects.filter(pk=carer.pk).exclude(contact_by=contact_by).update(contact_by=contact_by):
+        audit(
+            action="carer.contact_by_set",
+            actor=by,
+            school=carer.school,
+            target=carer,
+            details={"contact_by": contact_by, "was": carer.contact_by},
+        )
+        carer.contact_by = contact_by
+    return carer
+
+
+@transaction.atomic
 def carer_language_set(*, carers: Iterable[Carer], language: str, by: User, how: str) -> int:
     """Set the preferred language of these carer records (a carer's own, in every school, or one the office
     changes). `how` says who chose it, for the audit log: "carer" or "office". Returns how many changed.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("switch-school", views.switch_school, name="switch_school"),
     path("language/", views.language, name="language"),
     path("pupils/<slug:code>/carers/<slug:carer_code>/language", views.carer_language, name="carer_language"),
+    path("pupils/<slug:code>/carers/<slug:carer_code>/contact-by", views.carer_contact_by, name="carer_contact_by"),
     path("account/phones/", views.phone_list, name="phone_list"),
     path("account/phones/remember", views.phone_remember, name="phone_remember"),
     path("account/phones/not-now", views.phone_remember_not_now, name="phone_remember_not_now"),

@@ -34,7 +34,7 @@ from homelearning.people.access import (
     viewer_of,
 )
 from homelearning.people.forms import POLICY_FIELDS, LanguageForm, PolicyVersionForm, StaffRolesForm, SwitchSchoolForm
-from homelearning.people.models import Role, User
+from homelearning.people.models import Carer, Role, User
 from homelearning.people.services import policy_version_publish
 from homelearning.people.viewer import SESSION_SCHOOL_KEY, Viewer
 
@@ -89,6 +89,7 @@ def pupil_detail(request: HttpRequest, code: str) -> HttpResponse:
             "show_contacts": show_contacts,
             "adapt_day": adapt_day,
             "languages": settings.LANGUAGES,
+            "contact_by_choices": Carer.ContactBy.choices,
         },
     )
 
@@ -326,6 +327,26 @@ def language(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url, "languages": settings.LANGUAGES},
         status=400 if form.is_bound else 200,
     )
+
+
+@require_POST
+@staff_required()
+def carer_contact_by(request: HttpRequest, code: str, carer_code: str) -> HttpResponse:
+    """The office records whether a carer is reached by email or by text first."""
+    viewer = viewer_of(request)
+    pupil = get_pupil_for_staff(viewer, code)
+    if not can_see_contact_details(viewer, pupil):
+        raise PermissionDenied("Contact details are shown to the office, school leaders and the child's class staff.")
+    link = next((link for link in selectors.carer_links_for_pupil(pupil) if link.carer.code == carer_code), None)
+    if link is None:
+        raise Http404("No such parent or carer of this child.")
+    assert isinstance(request.user, User)  # noqa: S101 - staff_required has checked
+    with refusal_as_message(request):
+        carer = services.carer_contact_by_set(
+            carer=link.carer, contact_by=request.POST.get("contact_by", ""), by=request.user
+        )
+        messages.success(request, f"{carer.full_name}: {carer.get_contact_by_display().lower()}.")
+    return redirect("people:pupil_detail", pupil.code)
 
 
 @require_POST

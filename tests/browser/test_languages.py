@@ -13,11 +13,12 @@ from playwright.sync_api import Page, expect
 
 from homelearning.core.models import AuditEvent
 from homelearning.journal.models import WorkItem
-from homelearning.people.models import Carer
+from homelearning.people.models import Carer, User
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.helpers import MOBILE, broken_words, screenshot, sign_in_parent
 from tests.browser.test_journal import phone_photo
 from tests.browser.test_listen import RECORDER, _plan_today
+from tests.fake_notify import FakeNotify, run_text_jobs
 from tests.fake_translator import FakeAzure, run_translation_jobs
 from tests.personas import World
 
@@ -81,18 +82,36 @@ def test_an_arabic_page_reads_right_to_left(page: Page, world: World) -> None:
     assert_no_axe_violations(page)
 
 
-def test_a_polish_family_reads_the_teachers_words_translated_and_sends_work(
-    page: Page, world: World, azure: FakeAzure
+def test_a_polish_carer_signs_in_by_text_reads_the_plan_translated_listens_and_sends_work(
+    page: Page, world: World, azure: FakeAzure, notify: FakeNotify
 ) -> None:
-    """The teacher writes in English; a machine translates it (here the fake Azure of tests/fake_translator.py,
-    which puts `pl:` before each word it translates) with the child's name kept back; the page says so."""
-    Carer.objects.filter(user=world.parent).update(preferred_language="pl")
+    """Issue 16's whole journey on a 375 px phone. Pat has no email address, only a mobile: she signs in with a
+    code sent by text (the fake GOV.UK Notify of tests/fake_notify.py), in Polish. The teacher writes in English;
+    a machine translates it (the fake Azure of tests/fake_translator.py puts `pl:` before each word it
+    translates) with the child's name kept back, and the page says so. Listen speaks Polish; she sends work."""
+    Carer.objects.filter(user=world.parent).update(preferred_language="pl", email="", phone="+447700900123")
+    User.objects.filter(pk=world.parent.pk).update(phone="+447700900123")
     _plan_today(world)
     assert run_translation_jobs()[-1].endswith("stored")
     page.add_init_script(RECORDER)
     page.set_viewport_size(MOBILE)
-    sign_in_parent(page, world.parent)
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Send me a sign-in code").click()
+    page.get_by_label("Mobile number").fill("07700 900123")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Request Code").click()
+    page.wait_for_url("**/accounts/login/code/confirm/")
+    expect(page.locator("main")).to_contain_text("We have sent a code by text to 07700 900123.")
+    assert run_text_jobs() == ["sent"]
+    (text,) = notify.bodies()
+    assert text.startswith("Twój kod logowania do Home Learning to ")
+    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", text)
+    assert code is not None
+    page.get_by_label("Code").fill(code.group(0))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r"/$"))
     main = page.locator("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Dzień dobry, Pat")
     expect(main.get_by_role("heading", name="1. pl:Number pl:bonds pl:to 10")).to_be_visible()
     note = main.locator(".machine-note").first
     expect(note).to_contain_text("Przetłumaczone automatycznie")

@@ -375,3 +375,9 @@ def test_about_a_fifth_of_the_families_read_another_language_and_a_polish_parent
     polish = Carer.objects.get(user__email=login_line(output, "Parent (Polski)")[1])
     assert polish.preferred_language == "pl"
     assert Carer.objects.filter(email="").exists()  # a family with no email: the office's call-or-post list
+    # A Polish-reading mother with a mobile and no email address signs in by a code sent by text.
+    by_text = login_line(output, "Parent (by text)")
+    assert by_text[1] == "07700 900100" and by_text[2] == "sign-in code by text"
+    texted = Carer.objects.select_related("user").get(phone="+447700900100")
+    assert texted.email == "" and texted.preferred_language == "pl" and texted.contact_by == "text"
+    assert texted.user is not None and texted.user.phone == "+447700900100"

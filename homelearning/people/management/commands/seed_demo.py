@@ -589,6 +589,7 @@ def school_seed(*, plan: SchoolPlan, password_hash: str) -> School:
                 )
     PupilCarer.objects.bulk_create(links)
     _demo_languages(school=school, number=plan.number)
+    _demo_text_family(school=school)
 
     Term.objects.bulk_create(
         [Term(school=school, name=name, first_day=first, last_day=last) for name, first, last in plan.terms]
@@ -641,6 +642,34 @@ def _demo_languages(*, school: School, number: int) -> None:
         if by_family[family] and link.carer_id != getattr(printed, "pk", None):
             chosen.append(Carer(pk=link.carer_id, preferred_language=by_family[family]))
     Carer.objects.bulk_update(chosen, ["preferred_language"], batch_size=500)
+
+
+# The demo's family reached by text (issue 16): a Polish-reading mother with a mobile and no email address.
+# Her number is in Ofcom's drama range, which reaches nobody.
+DEMO_TEXT_MOBILE = "+447700900100"
+
+
+def _polish_parents(school: School) -> Any:
+    return (
+        Carer.objects.filter(school=school, user__isnull=False, preferred_language="pl", pupil_links__is_primary=True)
+        .select_related("user")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def _demo_text_family(*, school: School) -> None:
+    """The second Polish-reading primary carer loses her email address and signs in by a code sent by text."""
+    found = list(_polish_parents(school)[:2])
+    carer = found[1] if len(found) > 1 else None
+    if carer is None or carer.user is None or User.objects.filter(phone=DEMO_TEXT_MOBILE).exists():
+        return
+    user = carer.user
+    EmailAddress.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(
+        email=f"phone-{user.pk}@{services.PHONE_ONLY_DOMAIN}", phone=DEMO_TEXT_MOBILE, phone_verified=True
+    )
+    Carer.objects.filter(pk=carer.pk).update(email="", phone=DEMO_TEXT_MOBILE, contact_by=Carer.ContactBy.TEXT)
 
 
 def _printed_parent(*, school: School) -> Carer | None:
@@ -709,12 +738,7 @@ def demo_logins(*, school: School) -> list[Login]:
             Login(role="Parent", email=parent.user.email, sign_in="sign-in code by email", totp_secret="", note=note)
         )
     # A parent whose pages are in Polish (issue 16), to see the translations without changing anything.
-    polish = (
-        Carer.objects.filter(school=school, user__isnull=False, preferred_language="pl", pupil_links__is_primary=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
+    polish = _polish_parents(school).exclude(phone=DEMO_TEXT_MOBILE).first()
     if polish is not None and polish.user is not None:
         logins.append(
             Login(
@@ -723,6 +747,17 @@ def demo_logins(*, school: School) -> list[Login]:
                 sign_in="sign-in code by email",
                 totp_secret="",
                 note=f"{polish.full_name}: pages and emails in Polish",
+            )
+        )
+    by_text = Carer.objects.filter(school=school, phone=DEMO_TEXT_MOBILE).first()
+    if by_text is not None:
+        logins.append(
+            Login(
+                role="Parent (by text)",
+                email="07700 900100",
+                sign_in="sign-in code by text",
+                totp_secret="",
+                note=f"{by_text.full_name}: no email address; texts in Polish (read them in the demo outbox)",
             )
         )
     return logins
@@ -739,7 +774,7 @@ def format_logins(*, school: School, logins: list[Login]) -> str:
         "",
         "Staff with an authenticator secret: add it to an authenticator app, or get the current code with",
         "  .venv/bin/python manage.py totp_code <email>",
-        "Parents sign in with a code sent by email: open the demo outbox at /dev/outbox/ to read it.",
+        "Parents sign in with a code sent by email or by text: open the demo outbox at /dev/outbox/ to read it.",
     ]
     return "\n".join(lines)
 
