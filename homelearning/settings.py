@@ -267,6 +267,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Teaching clips and worksheets: the largest upload accepted (bytes). Served only through access-checked views.
 LEARNING_UPLOAD_MAX_BYTES = env_int("LEARNING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# A teacher's recorded clip for an activity (issue 16): short, so that it is quick on a phone's data.
+LEARNING_AUDIO_MAX_SECONDS = env_int("LEARNING_AUDIO_MAX_SECONDS", 300, minimum=10, maximum=3600)
 JOURNAL_UPLOAD_MAX_BYTES = env_int("JOURNAL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Static files: `manage.py collectstatic` once per release, then whitenoise serves hashed, compressed
 # copies with far-future caching. STATIC_MANIFEST=false serves straight from the apps (DEBUG, tests).

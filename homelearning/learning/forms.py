@@ -48,9 +48,10 @@ class LinkForm(forms.Form):
 class UploadForm(forms.Form):
     title = forms.CharField(max_length=120)
     file = forms.FileField(
-        label="Clip or worksheet",
-        help_text="An MP4 teaching clip or a PDF worksheet.",
-        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,application/pdf"}),
+        label="Clip, worksheet or recording",
+        help_text="An MP4 teaching clip, a PDF worksheet, or a short recording of your voice (M4A or MP3, at most "
+        "5 minutes: a phone's voice memo). Recordings lose their details (the phone, the app, a place) on upload.",
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,application/pdf,audio/mp4,audio/x-m4a,audio/mpeg"}),
     )
     subject = SubjectChoiceField(queryset=_subjects(), required=False, empty_label="Any subject")
     year_group = forms.ModelChoiceField(queryset=YearGroup.objects.none(), required=False, empty_label="Any year")

@@ -29,8 +29,11 @@ def private_storage() -> FileSystemStorage:
 
 
 def _upload_to(instance: Resource, filename: str) -> str:
-    # The stored name never uses the uploader's file name.
-    suffix = ".pdf" if instance.kind == Resource.Kind.WORKSHEET else ".mp4"
+    # The stored name never uses the uploader's file name; a recording keeps its format's (`filename`).
+    if instance.kind == Resource.Kind.AUDIO:
+        suffix = ".mp3" if filename.endswith(".mp3") else ".m4a"
+    else:
+        suffix = ".pdf" if instance.kind == Resource.Kind.WORKSHEET else ".mp4"
     return f"learning/{instance.school_id}/{instance.code}{suffix}"
 
 
@@ -54,6 +57,7 @@ class Resource(models.Model):
         LINK = "link", "Link"
         CLIP = "clip", "Teaching clip (MP4)"
         WORKSHEET = "worksheet", "Worksheet (PDF)"
+        AUDIO = "audio", "Recorded audio (M4A or MP3)"
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="learning_resources")

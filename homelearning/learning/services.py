@@ -17,6 +17,7 @@ from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, is_school_day, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.pdfgate import pdf_check_and_clean
+from homelearning.learning.audio import clean_audio, sniff_audio
 from homelearning.learning.models import (
     MAX_ACTIVITY_MINUTES,
     MIN_ACTIVITY_MINUTES,
@@ -111,9 +112,12 @@ def resource_upload(
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    kind = sniff_kind(head)
+    audio_format = sniff_audio(head)
+    kind: str | None = Resource.Kind.AUDIO if audio_format else sniff_kind(head)
     if kind is None:
-        raise ServiceError("Only MP4 clips and PDF worksheets can be uploaded; this file is neither.")
+        raise ServiceError(
+            "Only MP4 clips, PDF worksheets and M4A or MP3 recordings can be uploaded; this file is none of them."
+        )
     if year_group is not None and year_group.school_id != by.school_id:
         raise ServiceError("That year group is not in your school.")
     resource = Resource(
@@ -132,6 +136,11 @@ def resource_upload(
         cleaned = pdf_check_and_clean(upload.read())
         resource.size = len(cleaned)
         resource.file.save("upload", ContentFile(cleaned), save=False)
+    elif audio_format:
+        # A recording of the teacher's voice: no tags (the phone, the app, a place) reach the families.
+        audio = clean_audio(upload.read(), audio_format)
+        resource.size = len(audio.data)
+        resource.file.save(f"upload.{audio.suffix}", ContentFile(audio.data), save=False)
     else:
         resource.file.save("upload", upload, save=False)
     stored = resource.file.name

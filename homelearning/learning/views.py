@@ -33,6 +33,7 @@ from homelearning.learning.access import (
     parse_day,
     pupils_adapted_by,
 )
+from homelearning.learning.audio import AUDIO_TYPES
 from homelearning.learning.entitlement import entitlement_report
 from homelearning.learning.forms import (
     ActivityForm,
@@ -132,8 +133,12 @@ def resource_file(request: HttpRequest, code: str) -> HttpResponseBase:
         handle = resource.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
-    content_type = "application/pdf" if resource.kind == Resource.Kind.WORKSHEET else "video/mp4"
-    suffix = mimetypes.guess_extension(content_type) or ""
+    if resource.kind == Resource.Kind.AUDIO:
+        suffix = ".mp3" if (resource.file.name or "").endswith(".mp3") else ".m4a"
+        content_type = AUDIO_TYPES[suffix[1:]]
+    else:
+        content_type = "application/pdf" if resource.kind == Resource.Kind.WORKSHEET else "video/mp4"
+        suffix = mimetypes.guess_extension(content_type) or ""
     return file_response(handle, content_type=content_type, filename=f"{resource.code}{suffix}")
 
 

@@ -96,7 +96,7 @@ def test_pdf_and_mp4_are_recognised_by_content(world: World, client_for) -> None
 def test_wrong_content_is_refused_whatever_its_name(world: World, client_for, name: str) -> None:  # type: ignore[no-untyped-def]
     response = client_for(world.teacher).post(UPLOAD, {"up-title": "Bad", "up-file": SimpleUploadedFile(name, EXE)})
     assert response.status_code == 400
-    assert "Only MP4 clips and PDF worksheets" in response.content.decode()
+    assert "Only MP4 clips, PDF worksheets and M4A or MP3 recordings" in response.content.decode()
     assert not Resource.objects.exists()
 
 
