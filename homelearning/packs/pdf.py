@@ -107,6 +107,7 @@ class PackContent:
     return_by: datetime.date
     note: str = ""
     worksheets: list[Resource] = field(default_factory=list)
+    language: str = ""  # the primary carer's preferred language; "" is English
 
 
 def _resources(activity: Activity) -> list[Resource]:
@@ -132,6 +133,20 @@ def _day_context(day: PackDay, qr_cache: dict[str, str]) -> dict[str, Any]:
 
 
 def pack_html(content: PackContent) -> str:
+    """The pack in the language of the child's primary carer (issue 16), the teacher's words machine-translated
+    where a provider has translated them."""
+    from django.utils import translation
+
+    from homelearning.core.languages import ENGLISH, supported
+    from homelearning.translation import services as machine
+
+    language = supported(content.language) if content.language else ENGLISH
+    with translation.override(language):
+        machine.shown([a for day in content.days for a in day.activities], ("title", "instructions"), language)
+        return _pack_html(content)
+
+
+def _pack_html(content: PackContent) -> str:
     qr_cache: dict[str, str] = {}
     return render_to_string(
         "packs/pdf/pack.html",

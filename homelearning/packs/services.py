@@ -74,6 +74,8 @@ class PrintContext:
     horizon: datetime.date
     remote: dict[int, set[datetime.date]]
     pupils: list[Pupil]
+    # Each child's primary carer's language ("" for English): the pack is printed in it (issue 16).
+    languages: dict[int, str] = field(default_factory=dict)
     _days: dict[datetime.date, dict[int, PupilDay]] = field(default_factory=dict)
 
     @classmethod
@@ -89,6 +91,11 @@ class PrintContext:
             horizon=horizon,
             remote=remote_days(school=school, start=first, end=last, pupil_ids=[p.pk for p in pupils]),
             pupils=pupils,
+            languages=dict(
+                PupilCarer.objects.filter(pupil__in=pupils, is_primary=True).values_list(
+                    "pupil_id", "carer__preferred_language"
+                )
+            ),
         )
 
     def pupil_day(self, pupil: Pupil, day: datetime.date) -> PupilDay:
@@ -287,6 +294,7 @@ def pack_content(
         return_by=pack.return_by or pack.last_day,
         note=pack.note,
         worksheets=worksheets_of(days),
+        language=context.languages.get(pupil.pk, ""),
     )
 
 

@@ -20,6 +20,12 @@ def machine(obj: Any, field: str) -> str:
     return _found(obj).get(field) or getattr(obj, field, "") or ""
 
 
+@register.filter
+def machine_translated(obj: Any) -> bool:
+    """Whether any field of `obj` shows a machine's translation (the printed pack says so in words)."""
+    return bool(_found(obj))
+
+
 @register.inclusion_tag("translation/_note.html")
 def machine_note(obj: Any, *fields: str) -> dict[str, Any]:
     found = _found(obj)
