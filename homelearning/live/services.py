@@ -20,7 +20,7 @@ from homelearning.core.errors import InvalidTransition, PermissionRefused, Servi
 from homelearning.core.jobs import enqueue_many
 from homelearning.core.languages import ENGLISH, language_of
 from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queue_many
-from homelearning.live.agreement import AGREEMENT_V1
+from homelearning.live.agreement import AGREEMENT_V1, agreement_rules
 from homelearning.live.ics import invitation_ics
 from homelearning.live.models import (
     OPENS_MINUTES_BEFORE,
@@ -358,7 +358,7 @@ def _invitation_email_in_language(*, invitation: Invitation, agreement: LiveAgre
     link = settings.SITE_URL + reverse("live:invitation", args=[invitation.code])
     calendar = settings.SITE_URL + reverse("live:invitation_calendar", args=[invitation.code])
     local = timezone.localtime(session.starts_at)
-    rules = "\n".join(f"- {line}" for line in agreement.text.splitlines() if line.strip())
+    rules = "\n".join(f"- {line}" for line in agreement_rules(agreement.text))
     body = (
         _("Dear %(carer)s,") % {"carer": carer.full_name}
         + "\n\n"

@@ -23,6 +23,7 @@ from homelearning.live.access import (
     get_invitation_for_staff,
     get_session_for_staff,
 )
+from homelearning.live.agreement import agreement_rules
 from homelearning.live.forms import (
     AcceptForm,
     BanForm,
@@ -243,7 +244,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         "invitation": invite,
         "session": invite.session,
         "agreement": agreement,
-        "rules": [line for line in agreement.text.splitlines() if line.strip()],
+        "rules": agreement_rules(agreement.text),
         "form": form,
         "join_url": join_url,
         "poll_seconds": POLL_SECONDS,
@@ -263,7 +264,7 @@ def _invitation_not_open(request: HttpRequest, invite: Invitation, *, now: datet
         "invitation": invite,
         "session": session,
         "agreement": agreement,
-        "rules": [line for line in agreement.text.splitlines() if line.strip()],
+        "rules": agreement_rules(agreement.text),
         "not_yet": session.status == LiveSession.Status.SCHEDULED and opens_in > 0,
         # The page turns into the waiting room by itself if left open in the last hour before it opens.
         "refresh_seconds": int(opens_in) + 1 if 0 < opens_in <= REFRESH_WITHIN.total_seconds() else 0,

@@ -33,3 +33,22 @@ def test_without_a_language_the_invitation_is_english(world: World, booked: obje
     email = OutboundEmail.objects.get(kind="live_invitation", to="pat.parker@example.com")
     assert email.subject == "Live session for Amy: Tuesday 12 January at 10:00"
     assert "Date: Tuesday 12 January 2027" in email.body_text
+
+
+@pytest.mark.usefixtures("polish")
+def test_the_agreement_rules_are_in_the_familys_language(world: World, request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("booked")
+    email = OutboundEmail.objects.get(kind="live_invitation", to="pat.parker@example.com")
+    assert "- Moje dziecko będzie widoczne tylko pod swoim imieniem." in email.body_text
+    assert "My child will appear by their first name only." not in email.body_text
+
+
+def test_a_rule_the_school_reworded_shows_as_written() -> None:
+    from django.utils import translation
+
+    from homelearning.live.agreement import AGREEMENT_V1, agreement_rules
+
+    with translation.override("pl"):
+        rules = agreement_rules(AGREEMENT_V1 + "\nChildren bring a pencil.")
+    assert rules[4] == "Moje dziecko będzie widoczne tylko pod swoim imieniem."
+    assert rules[-1] == "Children bring a pencil." and len(rules) == 12
