@@ -197,7 +197,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "homelearning.people.adapter.AccountAdapter"
 # Password reset requests only queue a job, whoever the address belongs to (no timing tells).
-ACCOUNT_FORMS = {"reset_password": "homelearning.people.forms.QueuedResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "reset_password": "homelearning.people.forms.QueuedResetPasswordForm",
+    "request_login_code": "homelearning.people.forms.EmailOrMobileLoginCodeForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Email for everyone; a carer's mobile too, for a code by text (issue 16). Staff have no phone login.
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
 from homelearning.core.jobs import enqueue_many
-from homelearning.core.languages import ENGLISH, language_of
+from homelearning.core.languages import language_of
 from homelearning.core.mail import Attachment, Outgoing, email_queue, email_queue_many
 from homelearning.live.agreement import AGREEMENT_V1, agreement_rules
 from homelearning.live.ics import invitation_ics
@@ -52,7 +53,7 @@ from homelearning.people.models import (
     User,
 )
 from homelearning.people.selectors import policy_in_force
-from homelearning.texts.services import channel_for, text_or_office
+from homelearning.texts.services import channel_for, tell_by_text
 
 STAFF_IN_ROOM = 2  # host and monitor
 
@@ -319,23 +320,12 @@ def _tell_invited(invitations: Sequence[Invitation], agreement: LiveAgreement) -
         if channel_for(carer) == "email":
             emails.append(_invitation_email(invitation=invitation, agreement=agreement))
             continue
-        link = settings.SITE_URL + reverse("live:invitation", args=[invitation.code])
-        local = timezone.localtime(invitation.session.starts_at)
-        with language_of(carer):
-            text = _(
-                "%(child)s is invited to a live session, %(when)s. Sign in to Home Learning and open: %(link)s"
-            ) % {
-                "child": invitation.pupil.first_name,
-                "when": _day_at_time(local),
-                "link": link,
-            }
-        with translation.override(ENGLISH):
-            note = (
-                f"Tell {carer.full_name} that {invitation.pupil.first_name} is invited to "
-                f"{invitation.session.title!r}, {_day_at_time(local)}: they sign in to Home Learning to join."
-            )
-        text_or_office(
-            carer=carer, school=invitation.session.school, kind="live_invitation", text=text, office_note=note
+        tell_by_text(
+            carer=carer,
+            school=invitation.session.school,
+            kind="live_invitation",
+            about=f"{invitation.pupil.first_name}, {invitation.session.title!r}",
+            message=partial(_invitation_text, invitation),
         )
     email_queue_many(emails)
 
@@ -343,6 +333,14 @@ def _tell_invited(invitations: Sequence[Invitation], agreement: LiveAgreement) -
 def _day_at_time(moment: datetime.datetime) -> str:
     """ "Wednesday 13 January at 10:00", in the active language."""
     return _("%(day)s at %(time)s") % {"day": date_format(moment, "l j F"), "time": date_format(moment, "H:i")}
+
+
+def _invitation_text(invitation: Invitation) -> str:
+    """The invitation as a text, in the active language: the link still works only for this carer, signed in."""
+    link = settings.SITE_URL + reverse("live:invitation", args=[invitation.code])
+    words = _("%(child)s is invited to a live session, %(when)s. Sign in to Home Learning and open: %(link)s")
+    when = _day_at_time(timezone.localtime(invitation.session.starts_at))
+    return words % {"child": invitation.pupil.first_name, "when": when, "link": link}
 
 
 def _invitation_email(*, invitation: Invitation, agreement: LiveAgreement) -> Outgoing:

@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -19,7 +18,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar, next_school_days, school_days_between
 from homelearning.core.errors import InvalidTransition, ServiceError
-from homelearning.core.languages import ENGLISH, language_of
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.journal.models import CallRequest
 from homelearning.journal.services import CALL_OUTCOMES, call_log, call_request, work_submit
@@ -31,7 +30,7 @@ from homelearning.packs.pdf import PackContent, PackDay, WorksheetError, merge, 
 from homelearning.people.models import Carer, Pupil, PupilCarer, School, SchoolClass, Staff
 from homelearning.people.selectors import policy_in_force
 from homelearning.provision.selectors import remote_days
-from homelearning.texts.services import channel_for, text_or_office
+from homelearning.texts.services import channel_for, tell_by_text
 
 logger = logging.getLogger(__name__)
 
@@ -433,17 +432,20 @@ def pack_ready(*, pack: Pack, by: Staff) -> Pack:
 
 def _pack_ready_text(pack: Pack, carer: Carer) -> str:
     assert pack.return_by is not None  # noqa: S101 - set when the pack is compiled
-    with language_of(carer):
-        text = gettext(
-            "%(school)s: a paper learning pack for your child is ready to collect from the office. "
-            "Please bring it back by %(day)s."
-        ) % {"school": pack.school.name, "day": date_format(pack.return_by, "l j F")}
-    with translation.override(ENGLISH):
-        note = (
-            f"Tell {carer.full_name} that {pack.pupil.first_name}'s paper pack is ready to collect from the office "
-            f"(back by {date_format(pack.return_by, 'l j F')})."
-        )
-    return text_or_office(carer=carer, school=pack.school, kind="packs.ready", text=text, office_note=note)
+    return_by = pack.return_by
+    return tell_by_text(
+        carer=carer,
+        school=pack.school,
+        kind="packs.ready",
+        about=f"{pack.pupil.first_name}'s pack",
+        message=lambda: (
+            gettext(
+                "%(school)s: a paper learning pack for your child is ready to collect from the office. "
+                "Please bring it back by %(day)s."
+            )
+            % {"school": pack.school.name, "day": date_format(return_by, "l j F")}
+        ),
+    )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from homelearning.people.models import ClassStaff, Pupil, RememberedPhone, SchoolClass, Staff
+from homelearning.people.models import ClassStaff, Pupil, PupilCarer, RememberedPhone, SchoolClass, Staff
 from homelearning.people.viewer import Viewer
 
 P = ParamSpec("P")
@@ -123,6 +123,17 @@ def can_see_contact_details(viewer: Viewer, pupil: Pupil) -> bool:
     if viewer.sees_whole_school:
         return True
     return ClassStaff.objects.filter(school_class_id=pupil.school_class_id, staff=viewer.staff).exists()
+
+
+def get_carer_link_for_contact(viewer: Viewer, pupil_code: str, carer_code: str) -> PupilCarer:
+    """One carer of a pupil, for staff who may see (and so record) the family's contact details."""
+    pupil = get_pupil_for_staff(viewer, pupil_code)
+    if not can_see_contact_details(viewer, pupil):
+        raise PermissionDenied("Contact details are shown to the office, school leaders and the child's class staff.")
+    link = PupilCarer.objects.select_related("carer", "pupil").filter(pupil=pupil, carer__code=carer_code).first()
+    if link is None:
+        raise Http404("No such parent or carer of this child.")
+    return link
 
 
 def get_staff_in_school(viewer: Viewer, code: str) -> Staff:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
-from allauth.account.forms import ResetPasswordForm
+from allauth.account.forms import RequestLoginCodeForm, ResetPasswordForm
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
@@ -72,6 +72,17 @@ class QueuedResetPasswordForm(ResetPasswordForm):
         email = self.cleaned_data["email"]
         password_reset_send.enqueue(email=email)
         return email
+
+
+class EmailOrMobileLoginCodeForm(RequestLoginCodeForm):
+    """allauth's "send me a code" form with both fields (email, mobile): one of them must be filled in.
+    (allauth's own form lets both be empty when phone is a login method, and then fails with a 500.)"""
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("email") and not cleaned.get("phone"):
+            raise forms.ValidationError(_("Fill in your email address or your mobile number."), code="required")
+        return cleaned
 
 
 class LanguageForm(forms.Form):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +24,7 @@ from homelearning.people import phones, selectors, services
 from homelearning.people.access import (
     can_see_contact_details,
     classes_visible_to,
+    get_carer_link_for_contact,
     get_class_for_staff,
     get_phone_for_user,
     get_pupil_for_parent,
@@ -333,33 +334,21 @@ def language(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def carer_contact_by(request: HttpRequest, code: str, carer_code: str) -> HttpResponse:
     """The office records whether a carer is reached by email or by text first."""
-    viewer = viewer_of(request)
-    pupil = get_pupil_for_staff(viewer, code)
-    if not can_see_contact_details(viewer, pupil):
-        raise PermissionDenied("Contact details are shown to the office, school leaders and the child's class staff.")
-    link = next((link for link in selectors.carer_links_for_pupil(pupil) if link.carer.code == carer_code), None)
-    if link is None:
-        raise Http404("No such parent or carer of this child.")
+    link = get_carer_link_for_contact(viewer_of(request), code, carer_code)
     assert isinstance(request.user, User)  # noqa: S101 - staff_required has checked
     with refusal_as_message(request):
         carer = services.carer_contact_by_set(
             carer=link.carer, contact_by=request.POST.get("contact_by", ""), by=request.user
         )
         messages.success(request, f"{carer.full_name}: {carer.get_contact_by_display().lower()}.")
-    return redirect("people:pupil_detail", pupil.code)
+    return redirect("people:pupil_detail", link.pupil.code)
 
 
 @require_POST
 @staff_required()
 def carer_language(request: HttpRequest, code: str, carer_code: str) -> HttpResponse:
     """The office (or anyone who sees the family's contact details) records a carer's language."""
-    viewer = viewer_of(request)
-    pupil = get_pupil_for_staff(viewer, code)
-    if not can_see_contact_details(viewer, pupil):
-        raise PermissionDenied("Contact details are shown to the office, school leaders and the child's class staff.")
-    link = next((link for link in selectors.carer_links_for_pupil(pupil) if link.carer.code == carer_code), None)
-    if link is None:
-        raise Http404("No such parent or carer of this child.")
+    link = get_carer_link_for_contact(viewer_of(request), code, carer_code)
     form = LanguageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the languages listed.")
@@ -372,4 +361,4 @@ def carer_language(request: HttpRequest, code: str, carer_code: str) -> HttpResp
             messages.success(
                 request, f"{link.carer.full_name}'s language is now {language_name(form.cleaned_data['language'])}."
             )
-    return redirect("people:pupil_detail", pupil.code)
+    return redirect("people:pupil_detail", link.pupil.code)

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -19,7 +18,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, next_school_days
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
-from homelearning.core.languages import ENGLISH, language_of
+from homelearning.core.languages import language_of
 from homelearning.core.mail import email_queue
 from homelearning.core.pdfgate import pdf_check_and_clean
 from homelearning.people.models import (
@@ -46,7 +45,7 @@ from homelearning.provision.models import (
     Review,
     RiskAssessment,
 )
-from homelearning.texts.services import channel_for, text_or_office
+from homelearning.texts.services import channel_for, tell_by_text
 
 SESSIONS = (RegisterMark.Session.AM, RegisterMark.Session.PM)
 DAYS_PER_SCHOOL_WEEK = 5
@@ -355,18 +354,15 @@ def _closure_text_or_office(closure: Closure, carer: Carer, links: Sequence[Pupi
     """A closure notice by text for a carer with no email (or who asked for texts); else the office rings."""
     first = sorted(links, key=lambda link: link.pupil.first_name)[0]
     link = settings.SITE_URL + reverse("learning:child_day", args=[first.pupil.code, closure.first_day])
-    with language_of(carer):
-        text = gettext("%(notice)s. The learning is on Home Learning: %(link)s") % {
-            "notice": _closure_subject(closure),
-            "link": link,
-        }
-    with translation.override(ENGLISH):
-        office_note = (
-            f"Tell {carer.full_name} that {_closure_subject(closure)} "
-            f"({', '.join(sorted(x.pupil.first_name for x in links))}); offer a paper pack if they have no device."
-        )
-    return text_or_office(
-        carer=carer, school=closure.school, kind="provision.closure", text=text, office_note=office_note
+    return tell_by_text(
+        carer=carer,
+        school=closure.school,
+        kind="provision.closure",
+        about=", ".join(sorted(x.pupil.first_name for x in links)),
+        message=lambda: (
+            gettext("%(notice)s. The learning is on Home Learning: %(link)s")
+            % {"notice": _closure_subject(closure), "link": link}
+        ),
     )
 
 

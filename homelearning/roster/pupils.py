@@ -318,7 +318,7 @@ class _Checker:
             "surname": surname,
             "email": email,
             # A UK mobile as Home Learning keeps it (E.164, for texts); any other number as the MIS has it.
-            "phone": mobile_or_none(phone) or phone if phone else phone,
+            "phone": mobile_or_none(phone) or phone,
             "relationship": str(relationship),
             "parental_responsibility": raw_pr not in _NO,
             "priority": priority,

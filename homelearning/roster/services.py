@@ -294,18 +294,20 @@ def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> d
     emails = {c["email"] for c in plan.carers_to_add.values() if c["email"]}
     emails |= {diff["email"] for _, diff in plan.carers_to_change if diff.get("email")}
     users = _users_for_emails(emails) if emails else {}
-    mobiles = {key: mobile_or_none(c["phone"]) for key, c in plan.carers_to_add.items() if c["phone"]}  # E.164
-    phone_only = {m for key, m in mobiles.items() if m and not plan.carers_to_add[key]["email"]}
+    # The plan keeps a UK mobile as E.164 (roster.pupils); a carer with one and no email signs in by text.
+    phone_only = {
+        c["phone"] for c in plan.carers_to_add.values() if not c["email"] and mobile_or_none(c["phone"]) is not None
+    }
     phone_users = _users_for_phones(phone_only) if phone_only else {}
     new_carers = {
         key: Carer(
             school=school,
-            user=users.get(c["email"]) if c["email"] else phone_users.get(mobiles.get(key) or ""),
+            user=users.get(c["email"]) if c["email"] else phone_users.get(c["phone"]),
             title=c["title"],
             first_name=c["first_name"],
             surname=c["surname"],
             email=c["email"],
-            phone=mobiles.get(key) or c["phone"],
+            phone=c["phone"],
             mis_id=c["mis_id"],
             preferred_language=c.get("language", ""),
         )

@@ -106,6 +106,11 @@ def _error(response: Any) -> str:
         return f"HTTP {response.status_code}"
 
 
+def is_configured() -> bool:
+    """Whether texts can go at all: a setting read, no client built (channel_for asks it for every carer)."""
+    return settings.TEXTS_PROVIDER in {"notify", "demo"}
+
+
 def configured() -> TextProvider | None:
     """The provider settings name, or None: with none, a family without email goes on the office's list."""
     if settings.TEXTS_PROVIDER == "notify":

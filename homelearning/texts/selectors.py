@@ -11,7 +11,7 @@ def office_list(school: School) -> QuerySet[CallOrPost]:
     return CallOrPost.objects.filter(school=school, done="").select_related("carer").order_by("created_at", "pk")
 
 
-def office_list_done(school: School) -> QuerySet[CallOrPost]:
+def office_list_history(school: School) -> QuerySet[CallOrPost]:
     return CallOrPost.objects.filter(school=school).exclude(done="").select_related("carer", "done_by")
 
 

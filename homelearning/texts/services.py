@@ -13,19 +13,21 @@ A sign-in code always goes (a family must be able to sign in) but still counts a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
+from homelearning.core.languages import ENGLISH, language_of
 from homelearning.core.mail import email_queue
 from homelearning.people.models import Carer, School, Staff, User
 from homelearning.texts import providers
 from homelearning.texts.models import CallOrPost, OutboundText, TextAllowance
-from homelearning.texts.phones import mobile_or_none, shown
+from homelearning.texts.phones import mobile_or_none
 from homelearning.texts.segments import segments
 
 WARN_AT_PERCENT = 80
@@ -53,7 +55,7 @@ def used_this_month(school: School) -> int:
 
 
 def can_text(carer: Carer) -> bool:
-    return providers.configured() is not None and mobile_or_none(carer.phone) is not None
+    return providers.is_configured() and mobile_or_none(carer.phone) is not None
 
 
 def channel_for(carer: Carer) -> str:
@@ -80,7 +82,7 @@ def text_queue(
 ) -> OutboundText | None:
     """Queue one text; None when it cannot go (no provider, a bad number, or the month's texts used up)."""
     number = mobile_or_none(to)
-    if providers.configured() is None or number is None:
+    if not providers.is_configured() or number is None:
         return None
     body = body.strip()
     count = segments(body)
@@ -145,6 +147,16 @@ def text_or_office(*, carer: Carer, school: School, kind: str, text: str, office
     return "office"
 
 
+def tell_by_text(*, carer: Carer, school: School, kind: str, about: str, message: Callable[[], str]) -> str:
+    """For a carer email does not reach: `message()` rendered in their language goes by text; else, rendered
+    in English and headed with who it is for and `about` (the child, say), onto the office's list."""
+    with language_of(carer):
+        text = message()
+    with translation.override(ENGLISH):
+        note = f"Tell {carer.full_name} ({about}): {message()}"
+    return text_or_office(carer=carer, school=school, kind=kind, text=text, office_note=note)
+
+
 def office_list_add(*, carer: Carer, school: School, kind: str, message: str, reason: str) -> CallOrPost:
     return CallOrPost.objects.create(school=school, carer=carer, kind=kind, message=message[:2000], reason=reason)
 
@@ -174,7 +186,3 @@ def allowance_set(*, school: School, by: User, monthly_segments: int) -> TextAll
         details={"monthly_segments": monthly_segments, "was": was},
     )
     return TextAllowance.objects.get(pk=allowance.pk)
-
-
-def number_shown(e164: str) -> str:
-    return shown(e164)

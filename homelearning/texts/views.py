@@ -40,12 +40,12 @@ def texts_index(request: HttpRequest, form: AllowanceForm | None = None, status:
         "percent": min(100, round(100 * used / allowance.monthly_segments)) if allowance.monthly_segments else 100,
         "month": services.month_start(),
         "to_do": selectors.office_list(school),
-        "done": selectors.office_list_done(school).order_by("-done_at")[:20],
+        "done": selectors.office_list_history(school).order_by("-done_at")[:20],
         "page": page,
         "form": form or AllowanceForm(initial={"monthly_segments": allowance.monthly_segments}),
         "can_set": viewer.is_headteacher,
         "done_choices": CallOrPost.Done.choices,
-        "provider": services.providers.configured(),
+        "provider": services.providers.is_configured(),
     }
     return render(request, "texts/index.html", context, status=status)
 

@@ -18,6 +18,9 @@ def mp3(seconds: float = 2.0, *, tags: bool = True) -> bytes:
         return audio
     from mutagen.id3 import COMM, ID3, TIT2, TXXX
 
+    # The tags a phone's recorder writes, each of which the upload must strip (tests/learning/test_audio.py
+    # looks for every one of these words in the stored file): a title, a comment, and a location as a
+    # user-defined text frame (ISO 6709, as Android recorders write it).
     tag = ID3()
     tag.add(TIT2(encoding=3, text="Mrs Patel reads Chapter 3"))
     tag.add(COMM(encoding=3, lang="eng", desc="", text="Recorded at 12 Acacia Avenue"))

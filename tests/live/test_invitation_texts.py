@@ -40,4 +40,5 @@ def test_with_no_way_to_text_the_office_rings(world: World, request: pytest.Fixt
     settings.TEXTS_PROVIDER = ""
     request.getfixturevalue("booked")
     entry = CallOrPost.objects.get(kind="live_invitation")
-    assert entry.carer_id == carer.pk and "Cara is invited to 'Story time'" in entry.message
+    assert entry.carer_id == carer.pk
+    assert entry.message.startswith(f"Tell {carer.full_name} (Cara, 'Story time'): Cara is invited to a live session")

@@ -44,5 +44,5 @@ def test_no_email_and_no_mobile_goes_on_the_office_list(terms: World, notify: Fa
     closure_notify.call(closure_id=whole_school_closure(world, first=MON, last=MON).pk)
     entry = CallOrPost.objects.get()
     assert entry.carer_id == quinn.pk and entry.reason == CallOrPost.Reason.NO_CONTACT
-    assert entry.message.startswith(f"Tell {quinn.full_name} that Balfour Test Infant School: school closed")
+    assert entry.message.startswith(f"Tell {quinn.full_name} (Cara): Balfour Test Infant School: school closed")
     assert not OutboundText.objects.exists()

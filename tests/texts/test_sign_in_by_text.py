@@ -92,6 +92,14 @@ def test_a_bad_number_or_both_fields_are_refused_with_a_message(notify: FakeNoti
     assert not OutboundText.objects.exists()
 
 
+def test_an_empty_request_is_refused_with_a_message(notify: FakeNotify, world: World, client) -> None:  # type: ignore[no-untyped-def]
+    for data in ({}, {"email": "", "phone": ""}, {"email": "  ", "phone": " "}):
+        page = client.post(REQUEST, data)
+        assert page.status_code == 200
+        assert "Fill in your email address or your mobile number." in page.content.decode()
+    assert not OutboundText.objects.exists() and not OutboundEmail.objects.exists()
+
+
 def test_the_request_page_offers_email_or_mobile(world: World, client) -> None:  # type: ignore[no-untyped-def]
     page = client.get(REQUEST).content.decode()
     assert 'type="tel"' in page and 'autocomplete="tel"' in page and "Mobile number" in page
