@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "homelearning.roster",
     "homelearning.translation",
     "homelearning.texts",
+    "homelearning.engagement",
 ]
 
 MIDDLEWARE = [

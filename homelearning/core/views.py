@@ -33,6 +33,8 @@ from homelearning.core.selectors import (
     email_counts,
     emails_for_school,
 )
+from homelearning.engagement.selectors import quiet_children
+from homelearning.engagement.services import plan_opened
 from homelearning.journal import access as journal_access
 from homelearning.journal import selectors as journal_selectors
 from homelearning.journal.selectors import family_news
@@ -79,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["live_invitations"] = upcoming_invitations_for_children(pupil_ids=pupil_ids, now=clock.now())
         context["offer_remember"] = _remember_offer(request, viewer)
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
+        plan_opened(pupils=[c.pupil for c in context["children"]], day=today)  # type: ignore[attr-defined]
         return mark_offline(render(request, "core/home_parent.html", context))
     return render(request, "core/home_none.html", context, status=403)
 
@@ -109,6 +112,8 @@ def _class_staff_day(viewer: Viewer, class_ids: list[int], *, today: datetime.da
         "calls": list(journal_selectors.calls_for_day(journal_access.calls_for_class_staff(viewer), today)[:10]),
         "questions": enquiries_for_staff(viewer).filter(status="open").count(),
         "sessions": sessions,
+        "quiet": quiet_children(staff.school, today=today, class_ids=class_ids),
+        "class_ids": class_ids,
     }
 
 

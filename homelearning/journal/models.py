@@ -108,6 +108,9 @@ class Feedback(models.Model):
     text = models.TextField(max_length=4000)
     by_phone = models.BooleanField("given by phone", default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a carer first opened the work it answers (an engagement signal, issue 18). Feedback given by
+    # phone was heard as it was given. Emails are not tracked: no pixels, no rewritten links.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("created_at", "pk")

@@ -156,7 +156,9 @@ def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = Fals
     )
     if updated != 1:
         raise InvalidTransition("Someone has already given feedback on this work.")
-    feedback = Feedback.objects.create(item=item, by=by, by_label=by.display_name, text=text, by_phone=by_phone)
+    feedback = Feedback.objects.create(
+        item=item, by=by, by_label=by.display_name, text=text, by_phone=by_phone, read_at=now if by_phone else None
+    )
     if by_phone:
         # Feedback by telephone is a call with the family: it goes in the call log too (FBK-02).
         CallRequest.objects.create(

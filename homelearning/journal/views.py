@@ -23,6 +23,7 @@ from homelearning.contact import access as contact_access
 from homelearning.core import clock
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.core.files import file_response
+from homelearning.engagement import services as engagement_services
 from homelearning.journal import access, selectors, services
 from homelearning.journal.forms import (
     CallLogForm,
@@ -103,6 +104,8 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 return redirect("journal:child", code=pupil.code)
     items = selectors.with_translations(list(selectors.journal_for_pupil(pupil, for_staff=False)), get_language())
+    if request.method == "GET":
+        engagement_services.feedback_read(items=items)
     status = 400 if request.method == "POST" else 200
     context = {
         "pupil": pupil,
@@ -152,6 +155,8 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     viewer = viewer_of(request)
     item = access.get_item_for(viewer, code)
+    if viewer.staff is None and viewer.is_parent:
+        engagement_services.feedback_read(items=[item])
     return _render_item(request, viewer, item)
 
 

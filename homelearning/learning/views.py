@@ -17,6 +17,7 @@ from homelearning.core import clock
 from homelearning.core.calendar import SchoolCalendar, school_days_between, working_days_around
 from homelearning.core.errors import ServiceError, refusal_as_message, refusal_on_form
 from homelearning.core.files import file_response
+from homelearning.engagement.services import plan_opened
 from homelearning.learning import selectors, services
 from homelearning.learning.access import (
     ADAPTER_ROLES,
@@ -480,6 +481,8 @@ def pupil_change(request: HttpRequest, code: str, day: datetime.date) -> HttpRes
 def child_day(request: HttpRequest, code: str, day: datetime.date) -> HttpResponse:
     pupil = get_pupil_for_parent(viewer_of(request), code)
     date = parse_day(day)
+    if date == clock.today():
+        plan_opened(pupils=[pupil], day=date)
     previous_day, next_day = selectors.neighbour_days(pupil.school, date)
     template = "learning/child_print.html" if request.GET.get("print") else "learning/child_day.html"
     return render(

@@ -66,6 +66,7 @@ SECTIONS: dict[str, str] = {
     "safeguarding.filteralert": "Filtering and monitoring alerts",
     "texts.outboundtext": "Text messages sent",
     "texts.callorpost": "Messages the office rang or posted",
+    "engagement.planopening": "Days the learning plan was opened",
     # roster: none of its models names a pupil (imported rows are people.Pupil); see EXCLUDED.
 }
 
@@ -93,6 +94,8 @@ EXCLUDED: dict[str, str] = {
     "privacy.anonymised": "A marker that a person was anonymised; it holds nothing about them.",
     "privacy.policyreviewreminder": "A reminder sent to the headteacher about the policy.",
     "safeguarding.safeguardingsettings": "A school setting.",
+    "engagement.engagementsettings": "A school setting; the key is the headteacher who changed it.",
+    "engagement.quietdigest": "What a teacher's daily email last listed: one row a teacher, about the teacher.",
 }
 
 MAX_DEPTH = 3

@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from homelearning.core.models import OutboundEmail
+from homelearning.engagement.models import PlanOpening
 from homelearning.journal.models import CallRequest, WorkFile, WorkItem
 from homelearning.live.models import Invitation
 from homelearning.people.models import Carer, Pupil, School, Staff, User
@@ -283,6 +284,10 @@ def carry_out(school: School, plans: dict[str, Plan], previous: RetentionRun | N
         extra = sorted(set(p.extra) & set(seen.get("pupils", [])))
         done[key] = Plan(record_type=key, ids=ids, extra=extra)
     register, safeguarding = done[RecordType.REGISTER], done[RecordType.SAFEGUARDING]
+    if register.ids:
+        # A plan opened (issue 18) is a register-like daily record: it goes with the marks of its days.
+        last_removed = RegisterMark.objects.filter(school=school, pk__in=register.ids).aggregate(d=models.Max("date"))
+        PlanOpening.objects.filter(school=school, day__lte=last_removed["d"]).delete()
     RegisterMark.objects.filter(school=school, pk__in=register.ids).delete()
     if safeguarding.ids or safeguarding.extra:
         _remove_safeguarding(school, safeguarding.ids, safeguarding.extra)

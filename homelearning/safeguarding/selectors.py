@@ -6,7 +6,7 @@ import datetime
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -38,6 +38,7 @@ class ContactDue:
     status: str  # DUE, DONE or OVERDUE
     due_on: datetime.date
     last_contact: datetime.date | None
+    engagement: Any = None  # engagement.selectors.Engagement, when the child is learning at home now
 
 
 def contact_statuses(
@@ -177,6 +178,7 @@ def contacts_overview(school: School, *, today: datetime.date, remote: set[int] 
         today=today,
         is_working_day=calendar.is_working_day,
     )
+    rows = _with_engagement(school, rows, today=today)
     teachers: dict[int, list[str]] = defaultdict(list)
     for link in ClassStaff.objects.filter(
         school_class_id__in={p.school_class_id for p in pupils.values()}, kind=ClassStaff.Kind.TEACHER
@@ -193,6 +195,18 @@ def contacts_overview(school: School, *, today: datetime.date, remote: set[int] 
     return ContactsOverview(
         every_days=every_days, by_teacher=sorted(grouped.items()), dsl=dsl_rows, remote_known=remote_known
     )
+
+
+def _with_engagement(school: School, rows: list[ContactDue], *, today: datetime.date) -> list[ContactDue]:
+    """Each row with the child's engagement beside it; a child not reached moves to the top (issue 18)."""
+    from homelearning.engagement.selectors import NOT_REACHED, QUIET, engagement_for
+
+    if not rows:
+        return rows
+    found = {e.pupil.pk: e for e in engagement_for(school, today=today, pupil_ids={r.pupil.pk for r in rows})}
+    rows = [replace(r, engagement=found.get(r.pupil.pk)) for r in rows]
+    order = {NOT_REACHED: 0, QUIET: 1}
+    return sorted(rows, key=lambda r: order.get(r.engagement.status, 2) if r.engagement is not None else 3)
 
 
 def teacher_contacts(staff: Staff, *, today: datetime.date) -> list[ContactDue]:

@@ -299,4 +299,9 @@ def every_record(world: World) -> dict[str, Made]:
     add("texts.outboundtext", "Text-marker")
     CallOrPost.objects.create(school=school, carer=pat, kind="test", message="CallOrPost-marker", reason="no_contact")
     add("texts.callorpost", "CallOrPost-marker")
+    from homelearning.engagement.models import PlanOpening
+
+    # A plan opening holds no words: a day found nowhere else in the data is its marker.
+    PlanOpening.objects.create(school=school, pupil=amy, day=datetime.date(2025, 2, 3))
+    add("engagement.planopening", "2025-02-03")
     return made

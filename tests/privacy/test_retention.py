@@ -12,6 +12,7 @@ from django.utils import timezone
 from homelearning.core.errors import ServiceError
 from homelearning.core.mail import email_queue
 from homelearning.core.models import AuditEvent, OutboundEmail
+from homelearning.engagement.models import PlanOpening
 from homelearning.journal.models import Comment, Feedback, WorkFile, WorkItem
 from homelearning.people.models import Carer, Pupil, User
 from homelearning.privacy import services, tasks
@@ -98,6 +99,9 @@ def test_dry_run_lists_then_the_pass_removes_only_what_was_listed(world: World, 
     every_record(world)
     email_queue(to="pat.parker@example.com", subject="Old news", body_text="x", kind="x", school=world.school)
     _age_everything(days=7 * 366)
+    mark = RegisterMark.objects.get()
+    old_opening = PlanOpening.objects.create(school=world.school, pupil=mark.pupil, day=mark.date)
+    recent_opening = PlanOpening.objects.create(school=world.school, pupil=mark.pupil, day=timezone.localdate())
     photo = WorkFile.objects.get()
     stored = photo.file.path
     client = client_for(world.head)
@@ -118,6 +122,9 @@ def test_dry_run_lists_then_the_pass_removes_only_what_was_listed(world: World, 
     with time_machine.travel(morning + datetime.timedelta(minutes=10)), django_capture_on_commit():
         client.post(reverse("privacy:retention_pass"))
     assert not RegisterMark.objects.exists()
+    # A plan opened goes with the register marks of its days; a recent one stays.
+    kept = set(PlanOpening.objects.values_list("pk", flat=True))
+    assert recent_opening.pk in kept and old_opening.pk not in kept
     assert not WorkItem.objects.exists() and not Feedback.objects.exists() and not Comment.objects.exists()
     assert list(OutboundEmail.objects.values_list("subject", flat=True)) == ["Also old"]
     import os

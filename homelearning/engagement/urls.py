@@ -1,0 +1,11 @@
+from django.urls import path
+
+from homelearning.engagement import views
+
+app_name = "engagement"
+
+urlpatterns = [
+    path("engagement/", views.index, name="index"),
+    path("engagement/settings", views.settings_change, name="settings"),
+    path("engagement/pupils/<slug:code>/call", views.ask_for_call, name="ask_call"),
+]
