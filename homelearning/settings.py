@@ -155,6 +155,7 @@ TASKS = {
 DAILY_TASKS = [
     "homelearning.provision.tasks.illness_alerts",
     "homelearning.safeguarding.tasks.overdue_contacts_digest",
+    "homelearning.engagement.tasks.quiet_digest",
     "homelearning.roster.tasks.expire_previews",
     "homelearning.journal.tasks.feedback_digest",
     "homelearning.journal.tasks.orphan_files_sweep",

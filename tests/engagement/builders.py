@@ -18,13 +18,15 @@ TUE = MON + datetime.timedelta(days=1)
 WED = MON + datetime.timedelta(days=2)
 THU = MON + datetime.timedelta(days=3)
 FRI = MON + datetime.timedelta(days=4)
+SAT = MON + datetime.timedelta(days=5)
+NEXT_MON = MON + datetime.timedelta(days=7)
 
 
 def at(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=LONDON)
 
 
-def snow_week(world: World) -> Closure:
+def snow_week(world: World, last: datetime.date = FRI) -> Closure:
     ensure_absence_codes()
     school_terms(world)
-    return whole_school_closure(world, first=MON, last=FRI)
+    return whole_school_closure(world, first=MON, last=last)
