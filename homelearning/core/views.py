@@ -33,6 +33,7 @@ from homelearning.core.selectors import (
     email_counts,
     emails_for_school,
 )
+from homelearning.engagement.models import Trust
 from homelearning.engagement.selectors import quiet_children
 from homelearning.engagement.services import plan_opened
 from homelearning.journal import access as journal_access
@@ -83,6 +84,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         plan_opened(pupils=[c.pupil for c in context["children"]], day=today)  # type: ignore[attr-defined]
         return mark_offline(render(request, "core/home_parent.html", context))
+    if Trust.objects.filter(leaders=request.user).exists():
+        return redirect("engagement:report")  # a trust leader's home is the trust's report
     return render(request, "core/home_none.html", context, status=403)
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from homelearning.engagement.models import Trust
 from homelearning.journal.access import get_pupil_for_class_staff
 from homelearning.people.access import classes_visible_to
-from homelearning.people.models import ClassStaff, Pupil, Role
+from homelearning.people.models import ClassStaff, Pupil, Role, School, User
 from homelearning.people.viewer import Viewer
 
 
@@ -27,3 +30,41 @@ def can_change_settings(viewer: Viewer) -> bool:
 def get_pupil_for_call(viewer: Viewer, code: str) -> Pupil:
     """A child whose family the viewer may ask to call: one of their own classes (teacher or TA), or 404."""
     return get_pupil_for_class_staff(viewer, code)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Schools one report may cover: a headteacher's own school, or a trust's schools (each or together)."""
+
+    key: str
+    label: str
+    schools: tuple[School, ...]
+
+
+def report_scopes(viewer: Viewer, user: User) -> list[ReportScope]:
+    """What the termly report may cover for this person: headteachers and trust leaders only."""
+    scopes: list[ReportScope] = []
+    if viewer.staff is not None and viewer.is_headteacher:
+        school = viewer.staff.school
+        scopes.append(ReportScope(key=school.code, label=school.name, schools=(school,)))
+    if user.is_authenticated:
+        for trust in Trust.objects.filter(leaders=user).prefetch_related("schools").order_by("name"):
+            schools = tuple(sorted(trust.schools.all(), key=lambda s: s.name))
+            if not schools:
+                continue
+            scopes.append(
+                ReportScope(
+                    key=f"trust-{trust.code}", label=f"{trust.name}: all {len(schools)} schools", schools=schools
+                )
+            )
+            known = {s.key for s in scopes}
+            scopes.extend(
+                ReportScope(key=s.code, label=f"{s.name} ({trust.name})", schools=(s,))
+                for s in schools
+                if s.code not in known
+            )
+    return scopes
+
+
+def can_read_report(viewer: Viewer, user: User) -> bool:
+    return bool(report_scopes(viewer, user))

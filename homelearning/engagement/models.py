@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from homelearning.people.models import Pupil, School, Staff
+from homelearning.people.models import Pupil, School, Staff, User, new_code
 
 DEFAULT_QUIET_AFTER_SCHOOL_DAYS = 2
 
@@ -71,3 +71,22 @@ class QuietDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Quiet digest for {self.staff_id}"
+
+
+class Trust(models.Model):
+    """A multi-academy trust: its leaders read the termly report for any of its schools, or all together.
+
+    Set up with `manage.py trust_set`; a trust leader needs no staff role in any school.
+    """
+
+    code = models.SlugField(max_length=40, unique=True, default=new_code)
+    name = models.CharField(max_length=200, unique=True)
+    schools = models.ManyToManyField(School, blank=True, related_name="trusts")
+    leaders = models.ManyToManyField(User, blank=True, related_name="trusts_led")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name

@@ -95,6 +95,7 @@ EXCLUDED: dict[str, str] = {
     "privacy.policyreviewreminder": "A reminder sent to the headteacher about the policy.",
     "safeguarding.safeguardingsettings": "A school setting.",
     "engagement.engagementsettings": "A school setting; the key is the headteacher who changed it.",
+    "engagement.trust": "A trust, its schools and its leaders: about the trust's staff, not pupils or carers.",
     "engagement.quietdigest": "What a teacher's daily email last listed: one row a teacher, about the teacher.",
 }
 
