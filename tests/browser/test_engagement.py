@@ -80,3 +80,23 @@ def test_the_dsl_list_puts_the_vulnerable_child_not_reached_first(page: Page, wo
     expect(first).to_contain_text("Not reached")
     expect(table.get_by_role("row").nth(2)).to_contain_text("Amy Parker")
     assert_no_axe_violations(page)
+
+
+def test_the_headteacher_reads_the_report_on_a_phone(page: Page, world: World) -> None:
+    _snow_since_three_school_days_ago(world)
+    page.set_viewport_size(MOBILE)
+    sign_in_staff(page, world.head, mfa=True)
+    page.goto("/reports/remote-education/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remote education report")
+    expect(page.get_by_role("heading", name="Engagement by class").first).to_be_visible()
+    expect(page.get_by_role("img", name="Engagement rate by class (per cent of pupil-days)")).to_be_visible()
+    assert_no_axe_violations(page)
+    width, viewport = horizontal_overflow(page)
+    assert width <= viewport, f"the report is {width}px wide on a {viewport}px phone"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    page.get_by_label("To").fill("2000-01-01")
+    page.get_by_role("button", name="Show the report").click()
+    expect(page.get_by_text("Choose a date between").first).to_be_visible()
+    assert_no_axe_violations(page)
