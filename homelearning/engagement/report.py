@@ -17,6 +17,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -182,45 +183,54 @@ def build(schools: Sequence[School], *, start: datetime.date, end: datetime.date
 
     # Each pupil-day with its signals (1 query), the pupils (1), their planned minutes (3).
     signals = list(day_signals(marks))
-    pupil_ids = {row["pupil_id"] for row in signals}
-    pupils = {
-        p.pk: p for p in Pupil.objects.filter(pk__in=pupil_ids).select_related("school_class__year_group", "school")
-    }
-    minutes = planned_minutes(pupils=pupils.values(), start=start, end=end)
-    bespoke = set(
-        Activity.objects.filter(pupil_id__in=pupil_ids, plan__date__range=(start, end)).values_list(
-            "pupil_id", flat=True
+    # The pupils as plain values (1 query) and the schools' classes (1 query): building 20,000 model instances
+    # with their class, year group and school cost more than all the SQL (bench/report_bench.py).
+    remote_pupils = marks.order_by().values("pupil_id")
+    pupils: dict[int, tuple[int, int, str]] = {
+        pk: (school_id, class_id, send)
+        for pk, school_id, class_id, send in Pupil.objects.filter(pk__in=remote_pupils).values_list(
+            "pk", "school_id", "school_class_id", "send_status"
         )
+    }
+    classes = {
+        pk: (school_name, position, name)
+        for pk, school_name, position, name in SchoolClass.objects.filter(school_id__in=school_ids).values_list(
+            "pk", "school__name", "year_group__position", "name"
+        )
+    }
+    refs = [_PupilRef(pk=pk, school_class_id=class_id) for pk, (_s, class_id, _send) in pupils.items()]
+    minutes = planned_minutes(pupils=cast("list[Pupil]", refs), start=start, end=end)
+    bespoke = set(
+        Activity.objects.filter(
+            pupil__isnull=False, plan__school_class__school_id__in=school_ids, plan__date__range=(start, end)
+        ).values_list("pupil_id", flat=True)
     )  # 1 query
     by_class: dict[int, ClassLine] = {}
     class_pupils: dict[int, set[int]] = defaultdict(set)
     send_pupils: set[int] = set()
     for row in signals:
-        pupil = pupils[row["pupil_id"]]
-        klass: SchoolClass = pupil.school_class
-        cline = by_class.setdefault(klass.pk, ClassLine(school=pupil.school.name, school_class=klass.name))
-        class_pupils[klass.pk].add(pupil.pk)
+        pupil_id = row["pupil_id"]
+        school_id, class_id, send = pupils[pupil_id]
+        school_name, _position, class_name = classes[class_id]
+        cline = by_class.setdefault(class_id, ClassLine(school=school_name, school_class=class_name))
+        class_pupils[class_id].add(pupil_id)
         engaged = any(row[name] for name in ENGAGED_SIGNALS)
-        offered = minutes[pupil.pk].get(row["date"], 0)
-        met = offered >= figures.target_minutes.get(pupil.school_id, 180)
+        offered = minutes[pupil_id].get(row["date"], 0)
+        met = offered >= figures.target_minutes.get(school_id, 180)
         cline.pupil_days += 1
         cline.engaged_days += engaged
         cline.opened_days += bool(row["opened"])
         cline.work_days += bool(row["sent"])
         cline.entitlement_met += met
         cline.minutes_offered += offered
-        if pupil.send_status != Pupil.Send.NONE:
-            send_pupils.add(pupil.pk)
+        if send != Pupil.Send.NONE:
+            send_pupils.add(pupil_id)
             figures.send.pupil_days += 1
             figures.send.entitlement_met += met
             figures.send.engaged_days += engaged
     for pk, cline in by_class.items():
         cline.pupils = len(class_pupils[pk])
-    order = {
-        p.school_class_id: (p.school.name, p.school_class.year_group.position, p.school_class.name)
-        for p in pupils.values()
-    }
-    figures.classes = [by_class[pk] for pk in sorted(by_class, key=lambda pk: order[pk])]
+    figures.classes = [by_class[pk] for pk in sorted(by_class, key=lambda pk: classes[pk])]
     figures.send.pupils = len(send_pupils)
     figures.send.with_bespoke = len(send_pupils & bespoke)
 
@@ -300,6 +310,14 @@ def build(schools: Sequence[School], *, start: datetime.date, end: datetime.date
     concerns.median_hours = _median(waits)
     figures.concerns = concerns
     return figures
+
+
+@dataclass(frozen=True, slots=True)
+class _PupilRef:
+    """All `planned_minutes` reads of a pupil: a model instance each costs more than the SQL at a trust's size."""
+
+    pk: int
+    school_class_id: int
 
 
 ENGAGED_SIGNALS = ("opened", "sent", "feedback_read", "live_attended", "pack_collected", "pack_returned", "on_pack")
