@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homelearning.contact.access import enquiries_for_staff
-from homelearning.core import clock, services
+from homelearning.core import clock, family, services
 from homelearning.core.access import (
     can_edit_calendar,
     get_email_for_staff,
@@ -76,12 +77,31 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/home_staff.html", context)
     if viewer.is_parent:
         today = clock.today()
-        pupil_ids = [c.pupil.pk for c in context["children"]]  # type: ignore[attr-defined]
-        context["closures"] = closures_for_children(pupil_ids=pupil_ids, day=today)
-        context["news"] = family_news(pupil_ids=pupil_ids, asked_by_id=request.user.pk, now=clock.now())
-        context["live_invitations"] = upcoming_invitations_for_children(pupil_ids=pupil_ids, now=clock.now())
+        pupils = [c.pupil for c in context["children"]]  # type: ignore[attr-defined]
+        pupil_ids = [p.pk for p in pupils]
+        user_id: int = request.user.pk  # signed in (checked above)
+
+        def render_panels() -> str:
+            now = clock.now()
+            return render_to_string(
+                "core/_family_panels.html",
+                {
+                    "closures": closures_for_children(pupil_ids=pupil_ids, day=today),
+                    "news": family_news(pupil_ids=pupil_ids, asked_by_id=user_id, now=now),
+                    "live_invitations": upcoming_invitations_for_children(pupil_ids=pupil_ids, now=now),
+                },
+            )
+
+        context["panels"] = family.panels(
+            user_id=user_id,
+            school_ids=[p.school_id for p in pupils],
+            pupil_ids=pupil_ids,
+            day=today,
+            render=render_panels,
+        )
         context["offer_remember"] = _remember_offer(request, viewer)
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
+        context["child_cards"] = family.child_cards(context["children"], viewer)  # type: ignore[arg-type]
         plan_opened(pupils=[c.pupil for c in context["children"]], day=today)  # type: ignore[attr-defined]
         return mark_offline(render(request, "core/home_parent.html", context))
     if Trust.objects.filter(leaders=request.user).exists():
@@ -92,11 +112,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def _remember_offer(request: HttpRequest, viewer: Viewer) -> int:
     """The days a parent may keep this phone signed in, if they have not yet chosen (0: do not offer)."""
     from homelearning.people.phones import SESSION_DECLINED_KEY, SESSION_PHONE_KEY
-    from homelearning.privacy.services import settings_for
+    from homelearning.privacy.services import carer_remember_days
 
     if viewer.school is None or request.session.get(SESSION_PHONE_KEY) or request.session.get(SESSION_DECLINED_KEY):
         return 0
-    return settings_for(viewer.school).carer_remember_days
+    return carer_remember_days(viewer.school.pk)
 
 
 def _class_staff_day(viewer: Viewer, class_ids: list[int], *, today: datetime.date) -> dict[str, object]:

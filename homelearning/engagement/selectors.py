@@ -170,12 +170,10 @@ def engagement_for(
 ) -> list[Engagement]:
     """Each child of `school` in remote education now (today, or the last working day), with their status.
 
-    A fixed number of queries whatever the roll: the setting, the calendar (two), the day rows, the pupils.
+    A fixed number of queries whatever the roll: the day rows, then (if anyone is at home) the setting, the
+    calendar (two) and the pupils.
     Sorted with the children not reached first, then the quietest, then by name.
     """
-    if quiet_after is None:
-        quiet_after = settings_for(school).quiet_after_school_days
-    current = _current_day(school, today)
     marks = RegisterMark.objects.filter(
         school=school, date__range=(today - datetime.timedelta(days=LOOKBACK_DAYS), today)
     )
@@ -186,6 +184,11 @@ def engagement_for(
     by_pupil: dict[int, list[DaySignals]] = defaultdict(list)
     for row in day_signals(marks):
         by_pupil[row["pupil_id"]].append(DaySignals(**{k: v for k, v in row.items() if k != "pupil_id"}))
+    if not by_pupil:
+        return []  # nobody learning at home: one query
+    if quiet_after is None:
+        quiet_after = settings_for(school).quiet_after_school_days
+    current = _current_day(school, today)
     now_remote = [pk for pk, days in by_pupil.items() if days[-1].date >= current]
     pupils = Pupil.objects.filter(pk__in=now_remote, left_on__isnull=True).select_related("school_class")
     result = []
@@ -206,6 +209,8 @@ def quiet_children(school: School, *, today: datetime.date, class_ids: Iterable[
 
 def with_open_calls(rows: list[Engagement]) -> list[Engagement]:
     """The rows, each with the earliest open call for the child (so the list says one is asked for). One query."""
+    if not rows:
+        return rows
     found: dict[int, CallRequest] = {}
     for call in CallRequest.objects.filter(
         pupil_id__in=[r.pupil.pk for r in rows], status=CallRequest.Status.OPEN

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from homelearning.core import clock
+from homelearning.core import clock, family
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.core.languages import language_of
@@ -145,6 +145,7 @@ def _item_link(item: WorkItem) -> str:
 @transaction.atomic
 def feedback_give(*, item: WorkItem, by: Staff, text: str, by_phone: bool = False) -> Feedback:
     """Reply to a piece of work and mark it reviewed; a second reviewer at the same time gets a conflict."""
+    family.news_changed(item.school_id)  # parents' home pages show this (core.family)
     text = text.strip()
     if not text:
         raise ServiceError("Write the feedback (or a note of what was said on the phone).")
@@ -395,6 +396,7 @@ def call_request(
     by_staff: bool = False,
     call_on: datetime.date | None = None,
 ) -> CallRequest:
+    family.news_changed(pupil.school_id)  # parents' home pages show this (core.family)
     reason = reason.strip()
     if not reason:
         raise ServiceError(gettext("Say what the call is about."))
@@ -417,6 +419,7 @@ def call_request(
 @transaction.atomic
 def call_log(*, call: CallRequest, by: Staff, outcome: str, notes: str = "", follow_up: str = "") -> CallRequest:
     """Record a call's outcome. Only a call that reached the family closes the request."""
+    family.news_changed(call.school_id)  # parents' home pages show this (core.family)
     if outcome not in CALL_OUTCOMES:
         raise ServiceError("Choose how the call went.")
     now = clock.now()

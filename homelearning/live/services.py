@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from homelearning.core import clock
+from homelearning.core import clock, family
 from homelearning.core.audit import audit, audit_many
 from homelearning.core.calendar import SchoolCalendar
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
@@ -181,6 +181,7 @@ def session_schedule(
     pupils: list[Pupil],
 ) -> LiveSession:
     """Book a live session within the policy and invite each child's primary carer."""
+    family.news_changed(by.school_id)  # parents' home pages show this (core.family)
     if timezone.is_naive(starts_at):
         raise ServiceError("The start time needs a time zone.")
     (session,) = _book(
@@ -410,6 +411,7 @@ def invitation_accept(
     now: datetime.datetime | None = None,
 ) -> Invitation:
     """The carer accepts the agreement for themselves and the child, and joins the waiting room."""
+    family.news_changed(invitation.session.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     if not invitation.session.is_open(now):
         raise InvalidTransition("This session is not open.")
@@ -465,6 +467,7 @@ def session_open_room(*, session: LiveSession) -> LiveSession:
 
 
 def invitation_admit(*, invitation: Invitation, by: Staff, now: datetime.datetime | None = None) -> Invitation:
+    family.news_changed(invitation.session.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     session = invitation.session
     _check_can_admit(session, by)
@@ -487,6 +490,7 @@ def invitation_deny(
     *, invitation: Invitation, by: Staff, reason: str = "", now: datetime.datetime | None = None
 ) -> Invitation:
     """Turn a waiting child away, or remove one already let in; their link no longer works for this session."""
+    family.news_changed(invitation.session.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     _check_can_admit(invitation.session, by)
     updated = Invitation.objects.filter(
@@ -508,6 +512,7 @@ def session_end(
     *, session: LiveSession, by: Staff, risk_reason: str = "", now: datetime.datetime | None = None
 ) -> LiveSession:
     """End the session for everyone; a perceived risk is logged as an incident."""
+    family.news_changed(session.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     if by.pk != session.host_id:
         raise PermissionRefused("Only the host can end the session for everyone.")
@@ -535,6 +540,7 @@ def session_end(
 
 def session_cancel(*, session: LiveSession, by: Staff, now: datetime.datetime | None = None) -> LiveSession:
     """Call off a session before its waiting room opens; the families of the children invited are told."""
+    family.news_changed(session.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     if by.pk != session.host_id:
         raise PermissionRefused("Only the host can cancel the session.")
@@ -609,6 +615,7 @@ def session_expire(*, session: LiveSession, now: datetime.datetime | None = None
         )
         if updated != 1:
             return False
+        family.news_changed(session.school_id)  # parents' home pages show this (core.family)
         audit(action="live.time_up", actor=None, school=session.school, target=session)
         if session.provider_started:
             transaction.on_commit(lambda: _provider_end(session.pk))
@@ -742,6 +749,7 @@ def ban_create(
     Their invitations in that period are held, their links refused, anyone of them in a session now is
     removed, the carers are told by email, and a follow-up call is created for the class teacher.
     """
+    family.news_changed(pupil.school_id)  # parents' home pages show this (core.family)
     from homelearning.journal.services import call_request
 
     now = now or clock.now()
@@ -835,6 +843,7 @@ def _email_ban(*, ban: LiveBan) -> None:
 @transaction.atomic
 def ban_lift(*, ban: LiveBan, by: Staff, now: datetime.datetime | None = None) -> LiveBan:
     """End a ban early; held invitations for sessions still to come are sent again."""
+    family.news_changed(ban.school_id)  # parents' home pages show this (core.family)
     now = now or clock.now()
     if not can_ban(by=by, pupil=ban.pupil):
         raise PermissionRefused("Only the child's class staff or a leader can lift a ban.")

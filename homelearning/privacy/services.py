@@ -55,6 +55,19 @@ def devices_required(school_id: int) -> bool:
     return bool(value)
 
 
+def carer_remember_days(school_id: int) -> int:
+    """Read on every parent's home page, so cached; cleared when the headteacher changes the sign-in settings."""
+    key = f"privacy:carer_remember_days:{school_id}"
+    value = cache.get(key)
+    if value is None:
+        found = (
+            PrivacySettings.objects.filter(school_id=school_id).values_list("carer_remember_days", flat=True).first()
+        )
+        value = found if found is not None else PrivacySettings._meta.get_field("carer_remember_days").get_default()
+        cache.set(key, value, 300)
+    return int(value)
+
+
 @transaction.atomic
 def devices_required_set(*, school: School, by: User, required: bool) -> PrivacySettings:
     current = settings_for(school)
@@ -97,6 +110,8 @@ def sign_in_settings_set(
         updated_at=clock.now(),
         updated_by=by,
     )
+    cache.delete(f"privacy:carer_remember_days:{school.pk}")
+    transaction.on_commit(lambda: cache.delete(f"privacy:carer_remember_days:{school.pk}"))
     phones_shortened = remembered_phones_shorten(school=school, days=remember_days)
     latest = ExpressionWrapper(F("created_at") + datetime.timedelta(days=api_token_days), output_field=DateTimeField())
     shortened = (

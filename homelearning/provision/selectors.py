@@ -152,7 +152,7 @@ def closures_for_children(*, pupil_ids: list[int], day: datetime.date) -> list[t
     """For a parent's home page: the closures keeping these children at home on `day`, each with which."""
     marks = (
         RegisterMark.objects.filter(pupil_id__in=pupil_ids, date=day, closure__isnull=False)
-        .select_related("closure", "pupil")
+        .select_related("closure__school", "pupil")
         .order_by("closure_id", "pupil__legal_first_name")
     )
     found: dict[Closure, list[Pupil]] = {}

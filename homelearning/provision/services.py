@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from homelearning.core import clock
+from homelearning.core import clock, family
 from homelearning.core.audit import audit
 from homelearning.core.calendar import SchoolCalendar, next_school_days
 from homelearning.core.errors import InvalidTransition, PermissionRefused, ServiceError
@@ -206,6 +206,7 @@ def closure_declare(
 
     Declaring the same closure (school, scope, first day) again changes nothing.
     """
+    family.news_changed(by.school_id)  # parents' home pages show this (core.family)
     _require_role(by, LEADERSHIP_ROLES, "declare a closure")
     school = by.school
     if reason not in Closure.Reason.values:
@@ -369,6 +370,7 @@ def _closure_text_or_office(closure: Closure, carer: Carer, links: Sequence[Pupi
 @transaction.atomic
 def closure_change_last_day(*, closure: Closure, last_day: datetime.date, by: Staff) -> Closure:
     """Extend a closure or end it early: only the days that change are added or removed."""
+    family.news_changed(closure.school_id)  # parents' home pages show this (core.family)
     _require_role(by, LEADERSHIP_ROLES, "change a closure")
     if closure.school_id != by.school_id:
         raise PermissionRefused("This closure belongs to another school.")
@@ -412,6 +414,7 @@ def closure_change_last_day(*, closure: Closure, last_day: datetime.date, by: St
 @transaction.atomic
 def closure_end(*, closure: Closure, last_day: datetime.date, by: Staff) -> Closure:
     """End a closure: `last_day` is the final day of remote education (the school reopens after it)."""
+    family.news_changed(closure.school_id)  # parents' home pages show this (core.family)
     if last_day != closure.last_day:
         closure = closure_change_last_day(closure=closure, last_day=last_day, by=by)
     else:

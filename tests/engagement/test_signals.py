@@ -211,6 +211,11 @@ def test_the_query_count_does_not_grow_with_the_roll(snow, django_assert_num_que
             for p in Pupil.objects.filter(surname="Pupil")
             for m in template
         )
-        assert len(small.captured_queries) == 5  # setting, calendar (2), day rows, pupils
+        assert len(small.captured_queries) == 5  # day rows, setting, calendar (2), pupils
         with django_assert_num_queries(len(small.captured_queries)):
             assert len(engagement_for(snow.school, today=THU)) == 23
+
+
+def test_nobody_at_home_costs_one_query(world: World, django_assert_num_queries) -> None:
+    with django_assert_num_queries(1):
+        assert engagement_for(world.school, today=MON) == []
