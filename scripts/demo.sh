@@ -18,6 +18,7 @@ mkdir -p var
 "$PY" manage.py seed_learning_demo
 "$PY" manage.py seed_live_demo
 "$PY" manage.py seed_safeguarding_demo
+"$PY" manage.py seed_engagement_demo
 # Today's alerts and digests, as cron would queue them each morning.
 "$PY" manage.py enqueue_daily
 

@@ -111,6 +111,8 @@ def _report_request(request: HttpRequest) -> tuple[ReportForm, access.ReportScop
     viewer = viewer_of(request)
     scopes = access.report_scopes(viewer, request.user)  # type: ignore[arg-type]
     if not scopes:
+        if access.leads_a_trust(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied("Set up two-factor authentication (Security) first: the trust's report needs it.")
         raise PermissionDenied("The remote-education report is for headteachers and trust leaders.")
     choices = [(s.key, s.label) for s in scopes]
     if request.GET:

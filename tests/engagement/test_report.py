@@ -296,3 +296,15 @@ def test_trust_set_adds_schools_and_leaders_and_refuses_an_unknown_urn(world: Wo
     assert list(trust.schools.all()) == [world.school]  # nothing changed
     call_command("trust_set", "Oak Learning Trust", "--school", world.other_school.urn)
     assert trust.schools.count() == 2
+
+
+def test_a_trust_leader_without_two_factor_authentication_is_refused(term, client_for) -> None:
+    from allauth.mfa.models import Authenticator
+
+    leader = _trust_leader(term)
+    Authenticator.objects.filter(user=leader).delete()
+    with time_machine.travel(at(FRI, 17), tick=False):
+        response = client_for(leader).get("/reports/remote-education/")
+    assert response.status_code == 403
+    assert "two-factor authentication" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="engagement.report.generate").exists()
