@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from homelearning.learning.today import ChildDay
+    from homelearning.people.selectors import ChildSummary
     from homelearning.people.viewer import Viewer
 
 PANEL_SECONDS = 60
@@ -108,3 +109,21 @@ def child_cards(children: Sequence[ChildDay], viewer: Viewer) -> SafeString:
     if missing:
         cache.set_many(missing, CARD_SECONDS)
     return mark_safe('<ul class="cards" role="list">\n' + "".join(html) + "</ul>\n")  # nosec B308 B703
+
+
+def children(*, user_id: int, school_ids: Iterable[int], load: Callable[[], list[ChildSummary]]) -> list[ChildSummary]:
+    """A parent's children with their classes and teachers, kept a minute under the same per-school version.
+
+    The roster services move it on (a child or a carer linked, class staff assigned, a member of staff leaving,
+    an import committed), so a new child shows at once; the minute bounds the rest. Carer links are never
+    removed by the app, so a cached list cannot show a child to a carer no longer linked to them.
+    """
+    schools = sorted(set(school_ids))
+    versions = cache.get_many([_version_key(s) for s in schools])
+    stamp = ".".join(str(versions.get(_version_key(s), 0)) for s in schools)
+    key = f"family:children:v1:{user_id}:{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"
+    found: list[ChildSummary] | None = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, PANEL_SECONDS)
+    return found

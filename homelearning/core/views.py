@@ -56,7 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     viewer = viewer_of(request)
-    context: dict[str, object] = {"children": people_selectors.children_of(viewer)}
+    if viewer.staff is None and viewer.is_parent:
+        children = family.children(
+            user_id=request.user.pk,
+            school_ids=[c.school_id for c in viewer.carer_records],
+            load=lambda: people_selectors.children_of(viewer),
+        )
+    else:
+        children = people_selectors.children_of(viewer)
+    context: dict[str, object] = {"children": children}
     if viewer.staff is not None:
         school = viewer.staff.school
         today = clock.today()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
-from homelearning.core import clock
+from homelearning.core import clock, family
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.people.models import (
@@ -202,6 +202,7 @@ def staff_roles_set(*, staff: Staff, roles: Iterable[str], by: User) -> Staff:
 @transaction.atomic
 def staff_leave(*, staff: Staff, by: User) -> Staff:
     """A member of staff leaves: their membership stops working at once, and so do their API tokens."""
+    family.news_changed(staff.school_id)  # parents' home pages show this (core.family)
     from homelearning.api.models import ApiToken
     from homelearning.api.services import tokens_revoke_for
 
@@ -227,6 +228,7 @@ def _another_headteacher(staff: Staff) -> bool:
 
 @transaction.atomic
 def class_staff_assign(*, school_class: SchoolClass, staff: Staff, kind: str) -> ClassStaff:
+    family.news_changed(school_class.school_id)  # parents' home pages show this (core.family)
     if staff.school_id != school_class.school_id:
         raise ServiceError("That member of staff works at another school.")
     link, _ = ClassStaff.objects.update_or_create(school_class=school_class, staff=staff, defaults={"kind": kind})
@@ -290,6 +292,7 @@ def carer_link(
     A carer with an email address gets a login (no password: they sign in with a
     code sent to that address).
     """
+    family.news_changed(pupil.school_id)  # parents' home pages show this (core.family)
     email = email.strip().lower()
     carer = Carer.objects.filter(school=pupil.school, email=email).first() if email else None
     if carer is None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
 
-from homelearning.core import clock
+from homelearning.core import clock, family
 from homelearning.core.audit import audit
 from homelearning.core.errors import InvalidTransition, ServiceError
 from homelearning.people import services as people_services
@@ -175,6 +175,7 @@ def import_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
     The comparison is made again inside the transaction, so a roll changed since
     the preview is compared as it is now; any problem stops the whole import.
     """
+    family.news_changed(batch.school_id)  # parents' home pages show this (core.family)
     try:
         try:
             _commit(batch=batch, by=by)

@@ -104,11 +104,33 @@ def test_the_remember_this_phone_offer_follows_the_headteachers_setting(world: W
 def test_a_childs_card_is_never_stale_its_inputs_are_its_key(world: World, client_for) -> None:
     from homelearning.people.models import Staff
 
-    with time_machine.travel(at(WED, 8), tick=False):
+    with time_machine.travel(at(WED, 8), tick=False) as clock:
         parent = client_for(world.parent)
         assert "Mr Teal" in _home(parent)
         Staff.objects.filter(user=world.teacher).update(surname="Teal-Jones")  # a change no service announces
+        clock.shift(datetime.timedelta(seconds=61))  # the children and their teachers are kept a minute
         page = _home(parent)
         assert "Mr Teal-Jones" in page and "Mr Teal," not in page
         parent.post("/language/", {"language": "pl", "next": "/"})
         assert "Wyślij" in _home(parent)  # the same card in Polish, not the English one kept
+
+
+def test_a_child_linked_to_a_carer_shows_at_once(world: World, client_for) -> None:
+    from homelearning.people import services as people
+    from homelearning.people.models import Pupil
+
+    with time_machine.travel(at(WED, 8), tick=False):
+        parent = client_for(world.other_parent)
+        assert "Dora" not in _home(parent)
+        dora = Pupil.objects.create(
+            school=world.school,
+            school_class=world.ash,
+            legal_first_name="Dora",
+            surname="Quinn",
+            date_of_birth=datetime.date(2019, 5, 5),
+        )
+        carer = world.cara.carer_links.select_related("carer").first().carer  # type: ignore[union-attr]
+        people.carer_link(
+            pupil=dora, first_name=carer.first_name, surname=carer.surname, email=carer.email, relationship="mother"
+        )
+        assert "Dora" in _home(parent)
