@@ -1,11 +1,14 @@
-"""The news panels of a parent's home page (closures today, feedback and calls, live sessions), kept rendered.
+"""A parent's home page, kept: its news panels (closures today, feedback and calls, live sessions), the
+children list, and each child's card around the day.
 
 Every family of a school opens the home page on a snow-day morning, and these panels change a few times a
 day at most, so they are rendered once and kept in the cache for a minute (issue 18: the page's throughput).
 The key carries a version per school that each service changing what the panels show moves on at once, and
 again when its transaction commits (so a page read in between cannot keep the old panels under the new
 version): feedback given, a call asked for or made, a closure declared, changed or ended, and every change
-to a live session or its invitations. The minute bounds anything else, such as a session ending on time.
+to a live session or its invitations; and for the children list the roster services (a carer linked, class
+staff assigned, staff leaving, an import committed). The minute bounds anything else, such as a session
+ending on time.
 """
 
 from __future__ import annotations
@@ -44,17 +47,20 @@ def news_changed(school_id: int) -> None:
     transaction.on_commit(bump)
 
 
+def _stamp(school_ids: Iterable[int], *extra: str) -> str:
+    """A short digest of these schools' current versions (and `extra`): one cache read."""
+    schools = sorted(set(school_ids))
+    versions = cache.get_many([_version_key(s) for s in schools])
+    text = "|".join([*extra, ".".join(str(versions.get(_version_key(s), 0)) for s in schools)])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 def panels(
     *, user_id: int, school_ids: Iterable[int], pupil_ids: Iterable[int], day: object, render: Callable[[], str]
 ) -> SafeString:
     """The rendered panels for this family today, from the cache when nothing has changed. Two cache reads."""
-    schools = sorted(set(school_ids))
-    versions = cache.get_many([_version_key(s) for s in schools])
-    children = ",".join(str(p) for p in sorted(set(pupil_ids)))
-    fingerprint = hashlib.sha256(
-        f"{children}|{'.'.join(str(versions.get(_version_key(s), 0)) for s in schools)}".encode()
-    ).hexdigest()[:24]
-    key = f"family:panels:v1:{user_id}:{get_language()}:{day}:{fingerprint}"
+    pupils = ",".join(str(p) for p in sorted(set(pupil_ids)))
+    key = f"family:panels:v1:{user_id}:{get_language()}:{day}:{_stamp(school_ids, pupils)}"
     html = cache.get(key)
     if html is None:
         html = render()
@@ -118,10 +124,7 @@ def children(*, user_id: int, school_ids: Iterable[int], load: Callable[[], list
     an import committed), so a new child shows at once; the minute bounds the rest. Carer links are never
     removed by the app, so a cached list cannot show a child to a carer no longer linked to them.
     """
-    schools = sorted(set(school_ids))
-    versions = cache.get_many([_version_key(s) for s in schools])
-    stamp = ".".join(str(versions.get(_version_key(s), 0)) for s in schools)
-    key = f"family:children:v1:{user_id}:{hashlib.sha256(stamp.encode()).hexdigest()[:24]}"
+    key = f"family:children:v1:{user_id}:{_stamp(school_ids)}"
     found: list[ChildSummary] | None = cache.get(key)
     if found is None:
         found = load()

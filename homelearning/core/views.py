@@ -110,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["offer_remember"] = _remember_offer(request, viewer)
         context["children"] = children_today(context["children"], today)  # type: ignore[arg-type]
         context["child_cards"] = family.child_cards(context["children"], viewer)  # type: ignore[arg-type]
-        plan_opened(pupils=[c.pupil for c in context["children"]], day=today)  # type: ignore[attr-defined]
+        plan_opened(pupils=pupils, day=today)
         return mark_offline(render(request, "core/home_parent.html", context))
     if Trust.objects.filter(leaders=request.user).exists():
         return redirect("engagement:report")  # a trust leader's home is the trust's report

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -12,7 +12,7 @@ from homelearning.core import clock
 from homelearning.core.audit import audit
 from homelearning.core.errors import ServiceError
 from homelearning.engagement.models import EngagementSettings, PlanOpening
-from homelearning.journal.models import CallRequest, Feedback, WorkItem
+from homelearning.journal.models import CallRequest, Feedback
 from homelearning.journal.services import call_request
 from homelearning.people.models import Pupil, School, Staff
 
@@ -47,11 +47,14 @@ def plan_opened(*, pupils: Sequence[Pupil], day: datetime.date, by: str = PlanOp
     return len(new)
 
 
-def feedback_read(*, items: Sequence[WorkItem]) -> int:
-    """A carer opened this work: its unread feedback is now read. A conditional update, so the first time counts."""
-    if not items:
+def feedback_read(*, feedback: Iterable[Feedback]) -> int:
+    """A carer is reading this feedback (already loaded for the page): the unread rows are now read.
+
+    A conditional update, so the first reading's time stays; a page with nothing unread costs no query."""
+    unread = [f.pk for f in feedback if f.read_at is None]
+    if not unread:
         return 0
-    return Feedback.objects.filter(item__in=[i.pk for i in items], read_at__isnull=True).update(read_at=clock.now())
+    return Feedback.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=clock.now())
 
 
 def settings_for(school: School) -> EngagementSettings:

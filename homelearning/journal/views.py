@@ -105,7 +105,7 @@ def child_journal(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("journal:child", code=pupil.code)
     items = selectors.with_translations(list(selectors.journal_for_pupil(pupil, for_staff=False)), get_language())
     if request.method == "GET":
-        engagement_services.feedback_read(items=items)
+        engagement_services.feedback_read(feedback=[f for item in items for f in item.feedback.all()])
     status = 400 if request.method == "POST" else 200
     context = {
         "pupil": pupil,
@@ -155,8 +155,6 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     viewer = viewer_of(request)
     item = access.get_item_for(viewer, code)
-    if viewer.staff is None and viewer.is_parent:
-        engagement_services.feedback_read(items=[item])
     return _render_item(request, viewer, item)
 
 
@@ -175,8 +173,11 @@ def _render_item(
     # One box at a time for class staff: feedback answers new work; once it is reviewed, replies go to the
     # family as comments. Two boxes side by side left teachers unsure which the family would read.
     show_feedback = can_feedback and (item.status == WorkItem.Status.NEW or bool(feedback_form.errors))
+    shown = selectors.with_translations([selectors.item_with_parts(item, for_staff=is_staff)], get_language())[0]
+    if request.method == "GET" and not is_staff and viewer.is_parent:
+        engagement_services.feedback_read(feedback=shown.feedback.all())
     context = {
-        "item": selectors.with_translations([selectors.item_with_parts(item, for_staff=is_staff)], get_language())[0],
+        "item": shown,
         "pupil": item.pupil,
         "is_staff": is_staff,
         "can_feedback": can_feedback,

@@ -8,11 +8,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models import DateTimeField, ExpressionWrapper, F, Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -45,27 +45,38 @@ def settings_for(school: School) -> PrivacySettings:
     return PrivacySettings.objects.get_or_create(school=school)[0]
 
 
-def devices_required(school_id: int) -> bool:
-    """Read on every staff request, so cached; the cache is cleared when the headteacher changes it."""
-    key = f"privacy:devices_required:{school_id}"
+SETTING_SECONDS = 300
+
+
+def _setting(school_id: int, name: str) -> Any:
+    """One of the school's privacy settings, read on every request of some kind, so cached for a few minutes;
+    the services that change it call `_forget_setting`. A school with no row yet has the field's default."""
+    key = f"privacy:{name}:{school_id}"
     value = cache.get(key)
     if value is None:
-        value = PrivacySettings.objects.filter(school_id=school_id, devices_required=True).exists()
-        cache.set(key, value, 300)
-    return bool(value)
+        value = PrivacySettings.objects.filter(school_id=school_id).values_list(name, flat=True).first()
+        if value is None:
+            field = PrivacySettings._meta.get_field(name)
+            value = field.get_default() if isinstance(field, Field) else None
+        cache.set(key, value, SETTING_SECONDS)
+    return value
+
+
+def _forget_setting(school_id: int, name: str) -> None:
+    """Now for this process, and again after commit in case another request cached the old value meanwhile."""
+    key = f"privacy:{name}:{school_id}"
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def devices_required(school_id: int) -> bool:
+    """Read on every staff request."""
+    return bool(_setting(school_id, "devices_required"))
 
 
 def carer_remember_days(school_id: int) -> int:
-    """Read on every parent's home page, so cached; cleared when the headteacher changes the sign-in settings."""
-    key = f"privacy:carer_remember_days:{school_id}"
-    value = cache.get(key)
-    if value is None:
-        found = (
-            PrivacySettings.objects.filter(school_id=school_id).values_list("carer_remember_days", flat=True).first()
-        )
-        value = found if found is not None else PrivacySettings._meta.get_field("carer_remember_days").get_default()
-        cache.set(key, value, 300)
-    return int(value)
+    """Read on every parent's home page."""
+    return int(_setting(school_id, "carer_remember_days"))
 
 
 @transaction.atomic
@@ -75,9 +86,7 @@ def devices_required_set(*, school: School, by: User, required: bool) -> Privacy
         devices_required=required, updated_at=clock.now(), updated_by=by
     )
     audit(action="privacy.devices_required.change", actor=by, school=school, details={"required": required})
-    # Now for this process, and again after commit in case another request cached the old value meanwhile.
-    cache.delete(f"privacy:devices_required:{school.pk}")
-    transaction.on_commit(lambda: cache.delete(f"privacy:devices_required:{school.pk}"))
+    _forget_setting(school.pk, "devices_required")
     return PrivacySettings.objects.get(pk=current.pk)
 
 
@@ -110,8 +119,7 @@ def sign_in_settings_set(
         updated_at=clock.now(),
         updated_by=by,
     )
-    cache.delete(f"privacy:carer_remember_days:{school.pk}")
-    transaction.on_commit(lambda: cache.delete(f"privacy:carer_remember_days:{school.pk}"))
+    _forget_setting(school.pk, "carer_remember_days")
     phones_shortened = remembered_phones_shorten(school=school, days=remember_days)
     latest = ExpressionWrapper(F("created_at") + datetime.timedelta(days=api_token_days), output_field=DateTimeField())
     shortened = (

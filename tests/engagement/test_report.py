@@ -4,7 +4,6 @@ governors, the PDF and the CSV agreeing on every figure, a fixed number of queri
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 
@@ -17,12 +16,23 @@ from homelearning.core.models import AuditEvent
 from homelearning.engagement import report
 from homelearning.engagement.models import PlanOpening, Trust
 from homelearning.journal import services as journal_services
-from homelearning.live.models import Invitation, LiveIncident, LiveSession
+from homelearning.live.models import Invitation, LiveIncident
 from homelearning.packs.models import Pack
-from homelearning.people.models import Pupil, User
+from homelearning.people.models import User
 from homelearning.provision.models import RegisterMark
 from homelearning.safeguarding.models import Concern
-from tests.engagement.builders import FRI, MON, THU, TUE, WED, at, snow_week
+from tests.engagement.builders import (
+    FRI,
+    MON,
+    THU,
+    TUE,
+    WED,
+    at,
+    ended_story_time,
+    more_at_home,
+    printed_pack,
+    snow_week,
+)
 from tests.packs.builders import pdf_text
 from tests.personas import PASSWORD, World, give_totp
 from tests.safeguarding import builders as sg
@@ -44,30 +54,16 @@ def term(world: World) -> World:
         sg.raised_concern(world, pupils=[world.cara])
     with time_machine.travel(at(WED, 16), tick=False):
         journal_services.work_submit(pupil=world.ben, by=world.parent, by_label="Pat Parker", note="Sums")
-    session = LiveSession.objects.create(
-        school=world.school,
-        school_class=world.oak,
-        kind=LiveSession.Kind.STORY_TIME,
-        title="Story time",
-        starts_at=at(THU, 10),
-        minutes=30,
-        host=world.staff(world.teacher),
-        monitor=world.staff(world.ta),
-        status=LiveSession.Status.ENDED,
-    )
+    session = ended_story_time(world, THU)
     Invitation.objects.create(session=session, pupil=world.amy, status="admitted", admitted_at=at(THU, 10, 1))
     Invitation.objects.create(session=session, pupil=world.cara)
     LiveIncident.objects.create(session=session, reported_by=world.staff(world.teacher), reason="A sibling shouted")
-    Pack.objects.create(
-        school=world.school,
-        pupil=world.ben,
-        first_day=MON,
-        last_day=WED,
-        absence_began=MON,
-        requested_via=Pack.Via.PHONE,
-        requested_by=world.staff(world.office),
+    printed_pack(
+        world,
+        world.ben,
+        first=MON,
+        last=WED,
         requested_at=at(MON, 8),
-        due_at=at(MON, 15, 30),
         compiled_at=at(MON, 11),
         ready_at=at(MON, 14),
         collected_at=at(MON, 15),
@@ -254,30 +250,7 @@ def test_the_report_runs_in_the_same_queries_for_one_school_or_a_large_trust(ter
         with CaptureQueriesContext(connection) as one:
             report.build([term.school], start=MON, end=FRI)
         # Twenty more children at home in the other school, with plans opened.
-        for i in range(20):
-            pupil = Pupil.objects.create(
-                school=term.other_school,
-                school_class=term.outsider_class,
-                legal_first_name=f"Kid{i}",
-                surname="Extra",
-                date_of_birth=datetime.date(2020, 1, 1),
-            )
-            mark = RegisterMark.objects.filter(school=term.school).first()
-            assert mark is not None
-            RegisterMark.objects.bulk_create(
-                RegisterMark(
-                    school=term.other_school,
-                    pupil=pupil,
-                    date=day,
-                    session=session,
-                    absence_code_id=mark.absence_code_id,
-                    reason=mark.reason,
-                    closure_id=mark.closure_id,
-                )
-                for day in (MON, TUE, WED)
-                for session in ("AM", "PM")
-            )
-            PlanOpening.objects.create(school=term.other_school, pupil=pupil, day=MON)
+        more_at_home(term, term.outsider_class, 20, like=term.amy, days=3)
         with CaptureQueriesContext(connection) as many:
             figures = report.build([term.school, term.other_school], start=MON, end=FRI)
     assert sum(c.pupil_days for c in figures.classes) == 15 + 20 * 3
@@ -294,6 +267,11 @@ def test_trust_set_adds_schools_and_leaders_and_refuses_an_unknown_urn(world: Wo
     with pytest.raises(CommandError, match="No school with URN 999999"):
         call_command("trust_set", "Oak Learning Trust", "--school", world.other_school.urn, "--school", "999999")
     assert list(trust.schools.all()) == [world.school]  # nothing changed
+    with pytest.raises(CommandError, match="not an email address"):
+        call_command("trust_set", "Oak Learning Trust", "--school", world.other_school.urn, "--leader", "ceo")
+    assert list(trust.schools.all()) == [world.school]  # the school added first went back too
+    with pytest.raises(CommandError, match="name"):
+        call_command("trust_set", "  ")
     call_command("trust_set", "Oak Learning Trust", "--school", world.other_school.urn)
     assert trust.schools.count() == 2
 

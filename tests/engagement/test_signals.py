@@ -3,8 +3,6 @@ and a fixed number of queries whatever the roll."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 import time_machine
 from django.db import connection
@@ -17,8 +15,18 @@ from homelearning.journal import services as journal_services
 from homelearning.journal.models import Feedback
 from homelearning.live.models import Invitation, LiveSession
 from homelearning.packs.models import Pack
-from homelearning.people.models import Pupil
-from tests.engagement.builders import FRI, MON, THU, TUE, WED, at, snow_week
+from tests.engagement.builders import (
+    FRI,
+    MON,
+    THU,
+    TUE,
+    WED,
+    at,
+    ended_story_time,
+    more_at_home,
+    printed_pack,
+    snow_week,
+)
 from tests.personas import World
 
 
@@ -108,26 +116,12 @@ def test_feedback_read_when_the_parent_opens_the_work_not_when_given(snow, clien
     assert days[WED].feedback_read and not days[TUE].feedback_read
 
 
-def _session(world: World, day: datetime.date, status: str) -> LiveSession:
-    return LiveSession.objects.create(
-        school=world.school,
-        school_class=world.oak,
-        kind=LiveSession.Kind.STORY_TIME,
-        title="Story time",
-        starts_at=at(day, 10),
-        minutes=30,
-        host=world.staff(world.teacher),
-        monitor=world.staff(world.ta),
-        status=status,
-    )
-
-
 def test_live_sessions_attended_and_missed(snow):
-    attended = _session(snow, MON, LiveSession.Status.ENDED)
+    attended = ended_story_time(snow, MON)
     Invitation.objects.create(session=attended, pupil=snow.amy, status="admitted", admitted_at=at(MON, 10, 2))
-    missed = _session(snow, TUE, LiveSession.Status.ENDED)
+    missed = ended_story_time(snow, TUE)
     Invitation.objects.create(session=missed, pupil=snow.amy)
-    coming = _session(snow, THU, LiveSession.Status.SCHEDULED)
+    coming = ended_story_time(snow, THU, LiveSession.Status.SCHEDULED)
     Invitation.objects.create(session=coming, pupil=snow.amy)
     with time_machine.travel(at(THU, 9), tick=False):
         days = {d.date: d for d in by_name(engagement_for(snow.school, today=THU))["Amy"].days}
@@ -136,24 +130,9 @@ def test_live_sessions_attended_and_missed(snow):
     assert not days[THU].live_missed  # not yet held
 
 
-def _pack(world: World, pupil: Pupil, *, first: datetime.date, last: datetime.date, **extra: object) -> Pack:
-    return Pack.objects.create(
-        school=world.school,
-        pupil=pupil,
-        first_day=first,
-        last_day=last,
-        absence_began=first,
-        requested_via=Pack.Via.PHONE,
-        requested_by=world.staff(world.office),
-        due_at=at(first, 15, 30),
-        compiled_at=at(first, 13),
-        **extra,
-    )
-
-
 def test_a_collected_pack_covers_its_days_and_a_return_counts(snow):
-    _pack(snow, snow.ben, first=MON, last=WED, status=Pack.Status.COLLECTED, collected_at=at(MON, 15))
-    _pack(snow, snow.ben, first=THU, last=FRI, status=Pack.Status.RETURNED, returned_at=at(FRI, 9))
+    printed_pack(snow, snow.ben, first=MON, last=WED, status=Pack.Status.COLLECTED, collected_at=at(MON, 15))
+    printed_pack(snow, snow.ben, first=THU, last=FRI, status=Pack.Status.RETURNED, returned_at=at(FRI, 9))
     with time_machine.travel(at(FRI, 12), tick=False):
         ben = by_name(engagement_for(snow.school, today=FRI))["Ben"]
     days = {d.date: d for d in ben.days}
@@ -187,30 +166,7 @@ def test_the_query_count_does_not_grow_with_the_roll(snow, django_assert_num_que
         engagement_for(snow.school, today=THU)  # the school's settings row made on first use
         with CaptureQueriesContext(connection) as small:
             assert len(engagement_for(snow.school, today=THU)) == 3
-        for i in range(20):
-            Pupil.objects.create(
-                school=snow.school,
-                school_class=snow.oak,
-                legal_first_name=f"Extra{i}",
-                surname="Pupil",
-                date_of_birth=datetime.date(2020, 1, 1),
-            )
-        from homelearning.provision.models import RegisterMark
-
-        template = list(RegisterMark.objects.filter(pupil=snow.amy))
-        RegisterMark.objects.bulk_create(
-            RegisterMark(
-                school=m.school,
-                pupil=p,
-                date=m.date,
-                session=m.session,
-                absence_code_id=m.absence_code_id,
-                reason=m.reason,
-                closure_id=m.closure_id,
-            )
-            for p in Pupil.objects.filter(surname="Pupil")
-            for m in template
-        )
+        more_at_home(snow, snow.oak, 20, like=snow.amy)
         assert len(small.captured_queries) == 5  # day rows, setting, calendar (2), pupils
         with django_assert_num_queries(len(small.captured_queries)):
             assert len(engagement_for(snow.school, today=THU)) == 23
@@ -219,3 +175,17 @@ def test_the_query_count_does_not_grow_with_the_roll(snow, django_assert_num_que
 def test_nobody_at_home_costs_one_query(world: World, django_assert_num_queries) -> None:
     with django_assert_num_queries(1):
         assert engagement_for(world.school, today=MON) == []
+
+
+def test_a_journal_with_nothing_unread_writes_nothing(snow, client_for):
+    with time_machine.travel(at(MON, 15), tick=False):
+        item = journal_services.work_submit(pupil=snow.amy, by=snow.parent, by_label="Pat Parker", note="Amy's story")
+        journal_services.feedback_give(item=item, by=snow.staff(snow.teacher), text="Lovely story, Amy.")
+    with time_machine.travel(at(TUE, 9), tick=False):
+        client = client_for(snow.parent)
+        assert client.get(f"/journal/child/{snow.amy.code}/").status_code == 200
+        assert Feedback.objects.get().read_at == at(TUE, 9)  # read on the child's journal page
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/journal/child/{snow.amy.code}/").status_code == 200
+            assert client.get(f"/journal/items/{item.code}/").status_code == 200
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "journal_feedback"')]
