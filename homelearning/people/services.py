@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext
 
 from homelearning.core import clock, family
@@ -202,20 +203,49 @@ def staff_roles_set(*, staff: Staff, roles: Iterable[str], by: User) -> Staff:
 @transaction.atomic
 def staff_leave(*, staff: Staff, by: User) -> Staff:
     """A member of staff leaves: their membership stops working at once, and so do their API tokens."""
-    family.news_changed(staff.school_id)  # parents' home pages show this (core.family)
-    from homelearning.api.models import ApiToken
-    from homelearning.api.services import tokens_revoke_for
-
     if staff.user_id == by.pk:
         raise ServiceError("You cannot remove yourself. Ask another leader to do it.")
     if StaffRole.objects.filter(staff=staff, role=Role.HEADTEACHER).exists() and not _another_headteacher(staff):
         raise ServiceError("The school must keep a headteacher. Give the role to someone else first.")
+    if not staff_access_end(staff=staff, by=by, because=LeftBecause.REMOVED):
+        raise ServiceError(f"{staff.full_name} has already left the school's staff.")
+    return Staff.objects.select_related("school", "user").get(pk=staff.pk)
+
+
+class LeftBecause:
+    """Why a member of staff's access ended (the audit entry's `because`)."""
+
+    REMOVED = "removed"  # a leader removed them on the staff page
+    IMPORT = "import"  # the staff file from the MIS marks them as left
+    MIS_SYNC = "mis_sync"  # the MIS, through Wonde, no longer has them on the staff
+    PROVIDER = "provider"  # their Microsoft or Google account was disabled (the provider refused it)
+
+
+@transaction.atomic
+def staff_access_end(*, staff: Staff, by: User | None, because: str, details: dict[str, object] | None = None) -> bool:
+    """End a member of staff's access at once, whichever way they left (issue 17).
+
+    The membership stops working, their API tokens are revoked, and every session they have signed in is
+    ended at its next request (the person's session generation moves on, so a session made before no longer
+    matches: people.models.User). One audit entry. False, and nothing written, if they had already left.
+    """
+    from homelearning.api.models import ApiToken
+    from homelearning.api.services import tokens_revoke_for
+
     left = Staff.objects.filter(pk=staff.pk, is_active=True).update(is_active=False)
     if left != 1:
-        raise ServiceError(f"{staff.full_name} has already left the school's staff.")
+        return False
+    family.news_changed(staff.school_id)  # parents' home pages show staff names (core.family)
     revoked = tokens_revoke_for(staff=staff, because=ApiToken.RevokedBecause.LEFT, by=by)
-    audit(action="staff.leave", actor=by, school=staff.school, target=staff, details={"tokens_revoked": revoked})
-    return Staff.objects.select_related("school", "user").get(pk=staff.pk)
+    User.objects.filter(pk=staff.user_id).update(session_generation=F("session_generation") + 1)
+    audit(
+        action="staff.leave",
+        actor=by,
+        school=staff.school,
+        target=staff,
+        details={"because": because, "tokens_revoked": revoked, "sessions_ended": True, **(details or {})},
+    )
+    return True
 
 
 def _another_headteacher(staff: Staff) -> bool:

@@ -89,6 +89,8 @@ STAFF_FIELDS: dict[str, Field] = {
     "surname": Field("Surname", ("surname", "lastname", "legalsurname"), True),
     "roles": Field("Roles", ("roles", "role", "staffroles", "jobtitle"), True),
     "classes": Field("Classes", ("classes", "class", "reggroups", "reggroup", "registrationgroups")),
+    # Marks a leaver (issue 17): "Left", "Yes", or the date they left, which has come.
+    "left": Field("Left", ("left", "leaver", "hasleft", "status", "staffstatus", "leavingdate", "dateleft", "enddate")),
 }
 
 FIELDS_BY_KIND = {"pupils": PUPIL_FIELDS, "staff": STAFF_FIELDS}

@@ -42,7 +42,7 @@ def saved_columns(*, school: School, kind: str) -> dict[str, str]:
     return dict(mapping.columns) if mapping else {}
 
 
-def _plan(batch: ImportBatch, *, today: datetime.date | None = None) -> PupilPlan | StaffPlan:
+def _plan(batch: ImportBatch, *, today: datetime.date | None = None, by: User | None = None) -> PupilPlan | StaffPlan:
     """The comparison of the batch's rows with the school as it is now. Writes nothing."""
     problems = Problems()
     table: dict[str, Any] = batch.table
@@ -60,7 +60,8 @@ def _plan(batch: ImportBatch, *, today: datetime.date | None = None) -> PupilPla
         records = staff_records(headers=table["headers"], rows=table["rows"], mapping=columns, problems=problems)
         if problems.items:
             return StaffPlan(preview={"problems": problems.items, "counts": {}}, problems=problems.items)
-        return plan_staff(school=batch.school, records=records, problems=problems)
+        importer = by.pk if by is not None else batch.created_by_id
+        return plan_staff(school=batch.school, records=records, problems=problems, by_id=importer, today=today)
     records = records_from_table(
         headers=table["headers"], rows=table["rows"], mapping=columns, problems=problems, full=batch.full
     )
@@ -202,7 +203,7 @@ def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
     )
     if updated != 1:
         raise InvalidTransition(batch, ImportBatch.Status.COMMITTED)
-    plan = _plan(batch)
+    plan = _plan(batch, by=by)
     if plan.problems:
         raise ServiceError(
             f"The file has {len(plan.problems)} problem(s) now; preview it again to see them. Nothing was imported."
@@ -210,7 +211,7 @@ def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
     if isinstance(plan, PupilPlan):
         counts = _apply_pupils(school=batch.school, plan=plan, today=clock.today())
     else:
-        counts = _apply_staff(school=batch.school, plan=plan, by=by)
+        counts = _apply_staff(school=batch.school, plan=plan, by=by, batch_code=batch.code)
     # The rows were the school's data in transit: once applied, keep only the preview and the counts.
     ImportBatch.objects.filter(pk=batch.pk).update(table={}, preview=plan.preview | {"applied": counts})
     audit(
@@ -360,7 +361,7 @@ def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> d
     }
 
 
-def _apply_staff(*, school: School, plan: StaffPlan, by: User) -> dict[str, int]:
+def _apply_staff(*, school: School, plan: StaffPlan, by: User, batch_code: str) -> dict[str, int]:
     for values in plan.to_add:
         staff = people_services.staff_create(
             school=school,
@@ -388,7 +389,13 @@ def _apply_staff(*, school: School, plan: StaffPlan, by: User) -> dict[str, int]
         )
         if diff.get("roles"):
             audit(action="staff.roles_add", actor=by, school=school, target=staff, details={"roles": diff["roles"]})
-    return {"staff_added": len(plan.to_add), "staff_changed": len(plan.to_change)}
+    left = sum(
+        people_services.staff_access_end(
+            staff=staff, by=by, because=people_services.LeftBecause.IMPORT, details={"batch": batch_code}
+        )
+        for staff in plan.leavers
+    )
+    return {"staff_added": len(plan.to_add), "staff_changed": len(plan.to_change), "staff_left": left}
 
 
 PREVIEW_KEPT = datetime.timedelta(hours=24)

@@ -6,6 +6,7 @@ cannot demote the headteacher who is importing it.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from homelearning.core import clock
 from homelearning.people.models import ClassStaff, Role, School, SchoolClass, Staff
-from homelearning.roster.pupils import Problems
+from homelearning.roster.pupils import Problems, parse_date
 from homelearning.roster.reading import STAFF_FIELDS
 
 _ROLE_WORDS = {
@@ -54,6 +56,22 @@ class StaffPlan:
     problems: list[dict[str, Any]]
     to_add: list[dict[str, Any]] = field(default_factory=list)
     to_change: list[tuple[Staff, dict[str, Any]]] = field(default_factory=list)
+    leavers: list[Staff] = field(default_factory=list)
+
+
+_STILL_HERE = {"", "no", "n", "false", "current", "active", "present", "onroll"}
+_LEFT = {"left", "leaver", "yes", "y", "true", "former", "inactive", "hasleft"}
+
+
+def _has_left(text: str, today: datetime.date) -> bool | None:
+    """Whether a staff file's Left column marks a leaver: None when it says something we cannot read."""
+    word = _k(text)
+    if word in _STILL_HERE:
+        return False
+    if word in _LEFT:
+        return True
+    on = parse_date(text)
+    return None if on is None else on <= today
 
 
 def staff_records(
@@ -73,12 +91,24 @@ def staff_records(
     return records
 
 
-def plan_staff(*, school: School, records: list[dict[str, Any]], problems: Problems) -> StaffPlan:
+def plan_staff(
+    *,
+    school: School,
+    records: list[dict[str, Any]],
+    problems: Problems,
+    by_id: int | None = None,
+    today: datetime.date | None = None,
+) -> StaffPlan:
+    """Compare the file with the staff list. A row marked as left ends that person's access when committed;
+    the person importing cannot mark themselves, nor the school's only headteacher."""
+    today = today or clock.today()
     classes = {_k(c.name): c for c in SchoolClass.objects.filter(school=school)}
     existing = {
         s.user.email: s
         for s in Staff.objects.filter(school=school).select_related("user").prefetch_related("roles", "class_links")
     }
+    heads = {s.pk for s in existing.values() if s.is_active and any(r.role == Role.HEADTEACHER for r in s.roles.all())}
+    leavers: list[dict[str, Any]] = []
     plan = StaffPlan(preview={}, problems=problems.items)
     adds: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
@@ -103,6 +133,23 @@ def plan_staff(*, school: School, records: list[dict[str, Any]], problems: Probl
                 problems.add(row, STAFF_FIELDS[name].label, f"{STAFF_FIELDS[name].label} is blank.")
             elif len(record[name]) > 100:
                 problems.add(row, STAFF_FIELDS[name].label, "This is longer than 100 characters.")
+        gone = _has_left(record.get("left", ""), today)
+        if gone is None:
+            problems.add(row, "Left", f"{record['left']!r} is not 'Left', blank or a date.")
+        elif gone:
+            staff = existing.get(email)
+            if len(problems.items) > before:
+                continue
+            if staff is None or not staff.is_active:
+                unchanged += 1  # not here, or already gone: nothing to do
+            elif staff.user_id == by_id:
+                problems.add(row, "Left", "This marks you as left. Ask another leader to import the file.")
+            elif heads == {staff.pk}:
+                problems.add(row, "Left", "This is the school's only headteacher. Give the role to someone else first.")
+            else:
+                plan.leavers.append(staff)
+                leavers.append({"row": row, "name": staff.full_name, "email": email})
+            continue
         roles: set[str] = set()
         for word in _split(record["roles"]):
             role = _ROLE_WORDS.get(_k(word))
@@ -162,11 +209,12 @@ def plan_staff(*, school: School, records: list[dict[str, Any]], problems: Probl
             "staff_add": len(adds),
             "staff_change": len(changes),
             "staff_unchanged": unchanged,
+            "staff_leave": len(leavers),
             "problems": len(problems.items),
         },
         "adds": adds,
         "changes": changes,
-        "leavers": [],
+        "leavers": leavers,
         "problems": problems.items,
     }
     return plan

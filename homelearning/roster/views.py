@@ -33,6 +33,7 @@ COUNT_LABELS = {
     "staff_add": "staff to add",
     "staff_change": "staff to change",
     "staff_unchanged": "staff unchanged",
+    "staff_leave": "staff to mark as left (their access ends)",
     "problems": "problems",
 }
 

@@ -89,7 +89,13 @@ class TestStaff:
     def test_staff_are_previewed_and_committed_adding_roles_and_classes(self, world) -> None:  # type: ignore[no-untyped-def]
         batch = previewed(world.head, sample("staff.csv"), kind=ImportKind.STAFF)
         assert batch.problems == []
-        assert batch.preview["counts"] == {"staff_add": 2, "staff_change": 0, "staff_unchanged": 1, "problems": 0}
+        assert batch.preview["counts"] == {
+            "staff_add": 2,
+            "staff_change": 0,
+            "staff_unchanged": 1,
+            "staff_leave": 0,
+            "problems": 0,
+        }
         committed(world.head, sample("staff.csv"), kind=ImportKind.STAFF)
         nia = Staff.objects.get(user__email="new.teacher@balfour.test")
         assert {r.role for r in nia.roles.all()} == {Role.TEACHER, Role.DEPUTY_DSL}
