@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "homelearning.translation",
     "homelearning.texts",
     "homelearning.engagement",
+    "homelearning.sso",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "homelearning.people.middleware.ViewerMiddleware",
     "homelearning.people.middleware.ViewerLanguageMiddleware",
     "homelearning.people.middleware.RequireMfaMiddleware",
+    "homelearning.sso.middleware.ProviderRecheckMiddleware",
     "homelearning.privacy.middleware.StaffIdleTimeoutMiddleware",
     "homelearning.privacy.middleware.DeviceConfirmationMiddleware",
     "homelearning.learning.offline.ClearSiteDataOnSignOut",
@@ -225,6 +228,30 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "5/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# --- Staff single sign-on (issue 17; docs/sign-in.md) ------------------------------------
+# One registered client a provider for the deployment; each school sets its own tenant or domain on its
+# sign-in page. The base addresses are settings only so that tests can run a local provider.
+SSO_CLIENTS = {
+    "microsoft": {
+        "client_id": env_str("MICROSOFT_CLIENT_ID", ""),
+        "secret": env_secret("MICROSOFT_CLIENT_SECRET") or "",
+        "authority": env_str("MICROSOFT_AUTHORITY", "https://login.microsoftonline.com"),
+    },
+    "google": {
+        "client_id": env_str("GOOGLE_CLIENT_ID", ""),
+        "secret": env_secret("GOOGLE_CLIENT_SECRET") or "",
+        "issuer": env_str("GOOGLE_ISSUER", "https://accounts.google.com"),
+    },
+}
+# How often a signed-in staff session asks the provider (by its refresh token) whether the account still works.
+SSO_RECHECK_SECONDS = env_int("SSO_RECHECK_SECONDS", 15 * 60, minimum=60)
+SOCIALACCOUNT_ADAPTER = "homelearning.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # our adapter matches the verified address to a Staff record itself
+SOCIALACCOUNT_STORE_TOKENS = True  # the refresh token, for the recheck
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Home Learning")
 AUTH_PASSWORD_VALIDATORS = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("homelearning.provision.urls")),
     path("", include("homelearning.texts.urls")),
     path("", include("homelearning.engagement.urls")),
+    path("", include("homelearning.sso.urls_pages")),
     path("", include("homelearning.roster.urls")),
     path("", include("homelearning.safeguarding.urls")),
     path("", include("homelearning.learning.urls")),

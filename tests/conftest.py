@@ -11,6 +11,7 @@ from django.utils import translation
 
 from tests import travel
 from tests.fake_notify import notify  # noqa: F401 - a fake GOV.UK Notify, for any test that asks
+from tests.fake_oidc import oidc  # noqa: F401 - a local OpenID Connect provider (Entra ID, Google)
 from tests.fake_translator import azure  # noqa: F401 - a fake Azure AI Translator, for any test that asks
 from tests.personas import World, build_world
 

@@ -68,6 +68,49 @@ class AccountAdapter(DefaultAccountAdapter):
                 return super().post_login(request, user, **kwargs)
         return super().post_login(request, user, **kwargs)
 
+    def get_login_stages(self) -> list[str]:
+        # allauth's two-factor stage, taught that the school's provider may have asked for the second factor.
+        return [
+            "homelearning.sso.stages.AuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """A password sign-in. A member of staff whose school signs staff in through Microsoft or Google only
+        (SignInSettings.staff_passwords off) is refused, with a message saying how to sign in instead."""
+        from django import forms
+
+        from homelearning.sso.adapter import SESSION_KEY
+        from homelearning.sso.models import SignInSettings
+
+        request.session.pop(SESSION_KEY, None)  # a password sign-in never carries a provider's second factor
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            return None
+        closed = (
+            SignInSettings.objects.filter(
+                school__staff__user=user, school__staff__is_active=True, staff_passwords=False
+            )
+            .select_related("school")
+            .first()
+        )
+        if closed is not None:
+            from homelearning.core.audit import audit
+
+            audit(
+                action="account.password_refused",
+                actor=user,
+                school=closed.school,
+                target=user,
+                request=request,
+                details={"reason": "staff_passwords_off"},
+            )
+            raise forms.ValidationError(
+                gettext_lazy("%(school)s signs staff in with %(provider)s. Use the “Sign in with %(provider)s” button.")
+                % {"school": closed.school.name, "provider": closed.provider_name}
+            )
+        return user
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The reset link always points at the school's own address (SITE_URL), never at whatever Host a
         request claimed, and works from the background job that sends it, where there is no request."""

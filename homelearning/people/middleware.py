@@ -42,10 +42,17 @@ class RequireMfaMiddleware:
             request.user.is_authenticated
             and not request.path.startswith(_MFA_SETUP_ALLOWED)
             and request.viewer.needs_mfa  # type: ignore[attr-defined]
+            and not provider_mfa_passed(request)
             and not has_authenticator(request.user)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def provider_mfa_passed(request: HttpRequest) -> bool:
+    from homelearning.sso.stages import provider_mfa_passed as passed
+
+    return passed(request)
 
 
 def has_authenticator(user: User) -> bool:

@@ -237,7 +237,7 @@ def staff_access_end(*, staff: Staff, by: User | None, because: str, details: di
         return False
     family.news_changed(staff.school_id)  # parents' home pages show staff names (core.family)
     revoked = tokens_revoke_for(staff=staff, because=ApiToken.RevokedBecause.LEFT, by=by)
-    User.objects.filter(pk=staff.user_id).update(session_generation=F("session_generation") + 1)
+    _sessions_end(staff.user_id)
     audit(
         action="staff.leave",
         actor=by,
@@ -246,6 +246,32 @@ def staff_access_end(*, staff: Staff, by: User | None, because: str, details: di
         details={"because": because, "tokens_revoked": revoked, "sessions_ended": True, **(details or {})},
     )
     return True
+
+
+def _sessions_end(user_id: int) -> None:
+    User.objects.filter(pk=user_id).update(session_generation=F("session_generation") + 1)
+
+
+@transaction.atomic
+def sessions_end(
+    *, user_id: int, by: User | None, school: School | None, because: str, details: dict[str, object] | None = None
+) -> int:
+    """Sign a person out everywhere at their next request, and revoke their API tokens (whoever holds their
+    sessions may have made one). Their memberships stay. Returns how many tokens were revoked."""
+    from homelearning.api.models import ApiToken
+    from homelearning.api.services import tokens_revoke_for
+
+    user = User.objects.get(pk=user_id)
+    revoked = tokens_revoke_for(user=user, because=ApiToken.RevokedBecause.LEFT, by=by)
+    _sessions_end(user_id)
+    audit(
+        action="account.sessions_end",
+        actor=by,
+        school=school,
+        target=user,
+        details={"because": because, "tokens_revoked": revoked, **(details or {})},
+    )
+    return revoked
 
 
 def _another_headteacher(staff: Staff) -> bool:

@@ -77,6 +77,9 @@ EXCLUDED: dict[str, str] = {
     "people.pupil": "The subject's own record: exported first, as the subject.",
     "people.carer": "The subject's own record: exported first, as the subject.",
     "people.staff": "Staff memberships: about staff, not pupils or carers.",
+    "socialaccount.socialaccount": "A member of staff's link to the school's Microsoft or Google account; "
+    "a sign-in never makes one for a carer (sso.adapter).",
+    "sso.signinsettings": "How the school's staff sign in; a user key only records who changed it.",
     "people.policyversion": "Policy figures; a user key only records which member of staff published them.",
     "core.auditevent": "Exported in its own section (matched by the subject's codes and account), not by key.",
     "account.emailconfirmation": "Short-lived confirmation keys for an email address: credentials, not records.",
