@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "homelearning.privacy.middleware.DeviceConfirmationMiddleware",
     "homelearning.learning.offline.ClearSiteDataOnSignOut",
     "csp.middleware.CSPMiddleware",
+    "homelearning.sso.middleware.ProviderFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "homelearning.urls"

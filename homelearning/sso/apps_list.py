@@ -4,6 +4,7 @@ the client id and secret in the environment, never stored."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
@@ -67,3 +68,12 @@ def sign_in_for(provider_id: str) -> SignInSettings | None:
     if provider not in (Provider.MICROSOFT, Provider.GOOGLE) or not code:
         return None
     return SignInSettings.objects.filter(provider=provider, school__code=code).select_related("school").first()
+
+
+def provider_origins() -> list[str]:
+    """The origins the schools' sign-in buttons send a browser on to (for the sign-in page's form-action)."""
+    origins = set()
+    for sign_in, _ in school_apps():
+        parts = urlsplit(discovery_url(sign_in))
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)

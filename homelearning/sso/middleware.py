@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from homelearning.sso.adapter import SESSION_KEY
 
@@ -25,3 +26,22 @@ class ProviderRecheckMiddleware:
             user_id, provider_id = int(request.user.pk or 0), str(signed_in_by["provider_id"])
             transaction.on_commit(lambda: provider_recheck.enqueue(user_id, provider_id))
         return self.get_response(request)
+
+
+class ProviderFormActionMiddleware:
+    """The sign-in page's "Sign in with …" forms post here and are redirected on to the provider; browsers check
+    a form's redirects against the page's form-action, so the sign-in page allows the providers in use.
+    (Listed after CSPMiddleware, so that the policy is built from the response this leaves.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path == reverse("account_login"):
+            from homelearning.sso.apps_list import provider_origins
+
+            origins = provider_origins()
+            if origins:
+                response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+        return response

@@ -68,6 +68,14 @@ class TestSignIn:
         assert "Sign in with Microsoft" in page
         assert "Balfour" not in page.split("Sign in with Microsoft")[1][:40], "one school: no name needed"
 
+    def test_the_login_page_lets_its_forms_go_on_to_the_provider_only(self, world, oidc, client) -> None:  # type: ignore[no-untyped-def]
+        microsoft_for(world.school)
+        policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+        form_action = next(part for part in policy.split(";") if "form-action" in part)
+        assert oidc.url in form_action
+        other = client.get(reverse("privacy:notice"))["Content-Security-Policy"]
+        assert oidc.url not in other
+
     def test_no_button_without_a_client_in_the_environment(self, world, oidc, client, settings) -> None:  # type: ignore[no-untyped-def]
         microsoft_for(world.school)
         settings.SSO_CLIENTS = {"microsoft": {"client_id": "", "secret": "", "authority": oidc.url}}
