@@ -161,6 +161,7 @@ DAILY_TASKS = [
     "homelearning.safeguarding.tasks.overdue_contacts_digest",
     "homelearning.engagement.tasks.quiet_digest",
     "homelearning.roster.tasks.expire_previews",
+    "homelearning.roster.tasks.wonde_nightly",
     "homelearning.journal.tasks.feedback_digest",
     "homelearning.journal.tasks.orphan_files_sweep",
     "homelearning.privacy.tasks.retention_daily",
@@ -246,6 +247,9 @@ SSO_CLIENTS = {
 }
 # How often a signed-in staff session asks the provider (by its refresh token) whether the account still works.
 SSO_RECHECK_SECONDS = env_int("SSO_RECHECK_SECONDS", 15 * 60, minimum=60)
+# Wonde (the MIS, issue 17; docs/import.md): the deployment's API token, and the region's API address.
+WONDE_TOKEN = env_secret("WONDE_TOKEN") or ""
+WONDE_API_URL = env_str("WONDE_API_URL", "https://api.wonde.com/v1.0")
 SOCIALACCOUNT_ADAPTER = "homelearning.sso.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # our adapter matches the verified address to a Staff record itself

@@ -13,6 +13,7 @@ from tests import travel
 from tests.fake_notify import notify  # noqa: F401 - a fake GOV.UK Notify, for any test that asks
 from tests.fake_oidc import oidc  # noqa: F401 - a local OpenID Connect provider (Entra ID, Google)
 from tests.fake_translator import azure  # noqa: F401 - a fake Azure AI Translator, for any test that asks
+from tests.fake_wonde import wonde  # noqa: F401 - a local Wonde API
 from tests.personas import World, build_world
 
 _TRAVEL_KEY = pytest.StashKey[datetime.datetime]()

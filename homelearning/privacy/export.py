@@ -79,6 +79,9 @@ EXCLUDED: dict[str, str] = {
     "people.staff": "Staff memberships: about staff, not pupils or carers.",
     "socialaccount.socialaccount": "A member of staff's link to the school's Microsoft or Google account; "
     "a sign-in never makes one for a carer (sso.adapter).",
+    "roster.wondesettings": "The school's link to Wonde; a user key only records who changed it.",
+    "roster.markwriteback": "Whether each register mark (exported with the register) has reached the MIS: "
+    "a delivery record, no data of its own.",
     "sso.signinsettings": "How the school's staff sign in; a user key only records who changed it.",
     "people.policyversion": "Policy figures; a user key only records which member of staff published them.",
     "core.auditevent": "Exported in its own section (matched by the subject's codes and account), not by key.",

@@ -45,3 +45,13 @@ class ColumnsForm(forms.Form):
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError("Each column can hold one field only.")
         return cleaned
+
+
+class WondeForm(forms.Form):
+    wonde_school_id = forms.CharField(label="Wonde school ID", max_length=20, help_text="Like A1930499544.")
+    nightly = forms.BooleanField(label="Sync every night (changes without problems are imported)", required=False)
+    write_back = forms.BooleanField(
+        label="Write remote-education marks to the MIS register",
+        required=False,
+        help_text="Needs Wonde's attendance write-back. Off: download the register CSV from Remote education.",
+    )

@@ -40,11 +40,12 @@ class ImportBatch(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV export"
         CTF = "ctf", "Common Transfer File"
+        WONDE = "wonde", "Wonde (the MIS)"
 
     code = models.SlugField(max_length=40, unique=True, default=new_code)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_batches")
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
-    source = models.CharField(max_length=3, choices=Source.choices, default=Source.CSV)
+    source = models.CharField(max_length=5, choices=Source.choices, default=Source.CSV)
     file_name = models.CharField(max_length=200)
     full = models.BooleanField(
         "full import", default=True, help_text="The file lists everyone on roll: pupils missing from it have left."
@@ -74,3 +75,49 @@ class ImportBatch(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == self.Status.PREVIEWED and not self.problems
+
+
+class WondeSettings(models.Model):
+    """A school's link to its MIS through Wonde (issue 17). The token is the deployment's (WONDE_TOKEN)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="wonde_settings")
+    wonde_school_id = models.CharField("Wonde school ID", max_length=20, help_text="Like A1930499544.")
+    nightly = models.BooleanField("sync every night", default=True)
+    write_back = models.BooleanField(
+        "write remote-education marks to the MIS",
+        default=False,
+        help_text="Needs Wonde's attendance write-back permission. Off: download the register CSV instead.",
+    )
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "Wonde settings"
+
+    def __str__(self) -> str:
+        return f"Wonde {self.wonde_school_id} for {self.school}"
+
+
+class MarkWriteBack(models.Model):
+    """One remote-education register mark on its way to the MIS: sent, or rejected and tried again each night."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "In the MIS"
+        REJECTED = "rejected", "Rejected by the MIS"
+
+    mark = models.OneToOneField("provision.RegisterMark", on_delete=models.CASCADE, related_name="write_back")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "status"], name="writeback_school_status")]
+
+    def __str__(self) -> str:
+        return f"{self.mark} {self.status}"

@@ -46,7 +46,10 @@ def _plan(batch: ImportBatch, *, today: datetime.date | None = None, by: User | 
     """The comparison of the batch's rows with the school as it is now. Writes nothing."""
     problems = Problems()
     table: dict[str, Any] = batch.table
-    if batch.source == ImportBatch.Source.CTF:
+    if batch.source == ImportBatch.Source.WONDE and batch.kind == ImportKind.STAFF:
+        importer = by.pk if by is not None else batch.created_by_id
+        return plan_staff(school=batch.school, records=table["records"], problems=problems, by_id=importer, today=today)
+    if batch.source in (ImportBatch.Source.CTF, ImportBatch.Source.WONDE):
         return plan_pupils(
             school=batch.school,
             pupils=table["records"],
@@ -139,6 +142,33 @@ def import_upload(
 
 
 @transaction.atomic
+def import_records(
+    *, school: School, by: User | None, kind: str, records: list[dict[str, Any]], name: str, source: str
+) -> ImportBatch:
+    """Store records read from the MIS (not a file: Wonde) with a preview, as import_upload stores a file's.
+    The same comparison and validations follow, and the same commit."""
+    batch = ImportBatch(
+        school=school,
+        kind=kind,
+        source=source,
+        file_name=name[:200],
+        full=True,
+        table={"records": records},
+        created_by=by,
+    )
+    batch.preview = _preview_of(batch)
+    batch.save()
+    audit(
+        action="roster.preview",
+        actor=by,
+        school=school,
+        target=batch,
+        details={"kind": kind, "source": source, "counts": batch.preview.get("counts", {})},
+    )
+    return batch
+
+
+@transaction.atomic
 def import_columns_set(*, batch: ImportBatch, by: User, columns: dict[str, str]) -> ImportBatch:
     """Choose which column holds which field, save the choice for the school, and preview again."""
     if batch.status != ImportBatch.Status.PREVIEWED:
@@ -170,7 +200,7 @@ def import_columns_set(*, batch: ImportBatch, by: User, columns: dict[str, str])
     return ImportBatch.objects.get(pk=batch.pk)
 
 
-def import_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
+def import_commit(*, batch: ImportBatch, by: User | None) -> ImportBatch:
     """Apply the batch in one transaction: everything or nothing, once only.
 
     The comparison is made again inside the transaction, so a roll changed since
@@ -197,7 +227,7 @@ def import_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
 
 
 @transaction.atomic
-def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
+def _commit(*, batch: ImportBatch, by: User | None) -> dict[str, int]:
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
         status=ImportBatch.Status.COMMITTED, committed_at=clock.now(), committed_by=by
     )
@@ -211,7 +241,12 @@ def _commit(*, batch: ImportBatch, by: User) -> dict[str, int]:
     if isinstance(plan, PupilPlan):
         counts = _apply_pupils(school=batch.school, plan=plan, today=clock.today())
     else:
-        counts = _apply_staff(school=batch.school, plan=plan, by=by, batch_code=batch.code)
+        because = (
+            people_services.LeftBecause.MIS_SYNC
+            if batch.source == ImportBatch.Source.WONDE
+            else people_services.LeftBecause.IMPORT
+        )
+        counts = _apply_staff(school=batch.school, plan=plan, by=by, batch_code=batch.code, because=because)
     # The rows were the school's data in transit: once applied, keep only the preview and the counts.
     ImportBatch.objects.filter(pk=batch.pk).update(table={}, preview=plan.preview | {"applied": counts})
     audit(
@@ -361,7 +396,7 @@ def _apply_pupils(*, school: School, plan: PupilPlan, today: datetime.date) -> d
     }
 
 
-def _apply_staff(*, school: School, plan: StaffPlan, by: User, batch_code: str) -> dict[str, int]:
+def _apply_staff(*, school: School, plan: StaffPlan, by: User | None, batch_code: str, because: str) -> dict[str, int]:
     for values in plan.to_add:
         staff = people_services.staff_create(
             school=school,
@@ -390,9 +425,7 @@ def _apply_staff(*, school: School, plan: StaffPlan, by: User, batch_code: str) 
         if diff.get("roles"):
             audit(action="staff.roles_add", actor=by, school=school, target=staff, details={"roles": diff["roles"]})
     left = sum(
-        people_services.staff_access_end(
-            staff=staff, by=by, because=people_services.LeftBecause.IMPORT, details={"batch": batch_code}
-        )
+        people_services.staff_access_end(staff=staff, by=by, because=because, details={"batch": batch_code})
         for staff in plan.leavers
     )
     return {"staff_added": len(plan.to_add), "staff_changed": len(plan.to_change), "staff_left": left}

@@ -13,7 +13,7 @@ from homelearning.people.access import staff_required, viewer_of
 from homelearning.people.models import User
 from homelearning.roster import services
 from homelearning.roster.access import IMPORT_ROLES, get_batch_for_staff
-from homelearning.roster.forms import ColumnsForm, UploadForm
+from homelearning.roster.forms import ColumnsForm, UploadForm, WondeForm
 from homelearning.roster.models import ImportBatch
 from homelearning.roster.reading import FIELDS_BY_KIND
 from homelearning.roster.selectors import recent_imports
@@ -155,3 +155,77 @@ def import_commit(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, "Imported. Every change in the preview is now on the roll.")
     return redirect("roster:import_detail", code=batch.code)
+
+
+# --- Wonde (issue 17) --------------------------------------------------------------------------------------------
+
+
+@staff_required(*IMPORT_ROLES)
+def wonde_page(request: HttpRequest) -> HttpResponse:
+    from homelearning.roster import wonde_sync
+    from homelearning.roster.models import WondeSettings
+
+    staff = viewer_of(request).staff
+    if staff is None:
+        raise PermissionDenied
+    link = WondeSettings.objects.filter(school=staff.school).first()
+    status = 200
+    if request.method == "POST":
+        form = WondeForm(request.POST)
+        if form.is_valid():
+            try:
+                wonde_sync.link_set(school=staff.school, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                form.add_error("wonde_school_id", str(exc))
+            else:
+                messages.success(request, "Saved.")
+                return redirect("roster:wonde")
+        status = 400
+    else:
+        initial = (
+            {"wonde_school_id": link.wonde_school_id, "nightly": link.nightly, "write_back": link.write_back}
+            if link
+            else {"nightly": True}
+        )
+        form = WondeForm(initial=initial)
+    context = {"form": form, "link": link, "rejected": wonde_sync.rejected_marks(staff.school) if link else []}
+    return render(request, "roster/wonde.html", context, status=status)
+
+
+@require_POST
+@staff_required(*IMPORT_ROLES)
+def wonde_sync_now(request: HttpRequest) -> HttpResponse:
+    from homelearning.roster import wonde_sync
+
+    staff = viewer_of(request).staff
+    if staff is None:
+        raise PermissionDenied
+    try:
+        batches = wonde_sync.sync_preview(school=staff.school, by=request.user)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("roster:wonde")
+    messages.success(request, "Read from Wonde. Check each preview, then import it (pupils here; staff under Imports).")
+    return redirect("roster:import_detail", code=batches[0].code)
+
+
+@require_POST
+@staff_required(*IMPORT_ROLES)
+def wonde_write_back_now(request: HttpRequest) -> HttpResponse:
+    from homelearning.roster import wonde_sync
+
+    staff = viewer_of(request).staff
+    if staff is None:
+        raise PermissionDenied
+    try:
+        result = wonde_sync.marks_write_back(school=staff.school)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if result.get("mode") == "csv":
+            messages.error(
+                request, "Writing marks to the MIS is off for this school: download the register CSV instead."
+            )
+        else:
+            messages.success(request, f"{result.get('sent', 0)} marks sent, {result.get('rejected', 0)} rejected.")
+    return redirect("roster:wonde")
