@@ -8,6 +8,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -99,7 +100,15 @@ def employee(
 
 @pytest.fixture
 def wonde(settings) -> Iterator[FakeWonde]:  # type: ignore[no-untyped-def]
-    state = FakeWonde()
+    with running(FakeWonde()) as state:
+        settings.WONDE_TOKEN = TOKEN
+        settings.WONDE_API_URL = f"{state.url}/v1.0"
+        yield state
+
+
+@contextmanager
+def running(state: FakeWonde) -> Iterator[FakeWonde]:
+    """Serve `state` on a free port of 127.0.0.1 (bench/wonde_bench.py uses this too)."""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -212,8 +221,6 @@ def wonde(settings) -> Iterator[FakeWonde]:  # type: ignore[no-untyped-def]
     state.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.WONDE_TOKEN = TOKEN
-    settings.WONDE_API_URL = f"{state.url}/v1.0"
     try:
         yield state
     finally:
