@@ -122,6 +122,7 @@ def timed(label: str, work):  # type: ignore[no-untyped-def]
 def run(pupils: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
+    from django.utils import timezone
 
     from homelearning.people.models import Pupil, School, Staff
     from homelearning.provision import services as provision
@@ -163,7 +164,7 @@ def run(pupils: int) -> None:
         timed("commit (staff)", lambda: services.import_commit(batch=batches[1], by=head.user))
         again = timed("second sync, nothing to change", lambda: wonde_sync.sync_preview(school=school, by=head.user))
         print("  counts:", again[0].preview["counts"])
-        day = datetime.date.today()
+        day = timezone.localdate()
         while day.weekday() >= 5:
             day -= datetime.timedelta(days=1)
         previous = day - datetime.timedelta(days=1)
