@@ -36,6 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix == "account/email/login_code" and isinstance(user, User) and _is_staff(user):
             # Staff sign in with their password (and authenticator app); a code would skip it.
             template_prefix = "account/email/staff_use_password"
+            context = {**context, **_sign_in_of(user)}
         request = context.get("request") or getattr(self, "request", None)
         ctx: dict[str, Any] = {"email": email, "request": request, "current_site": None}
         ctx.update(context)
@@ -178,6 +179,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def _is_staff(user: User) -> bool:
     return Staff.objects.filter(user=user, is_active=True).exists()
+
+
+def _sign_in_of(user: User) -> dict[str, object]:
+    """How this member of staff signs in, for the email that tells them a code is not the way (issue 17)."""
+    from homelearning.sso.models import Provider, SignInSettings
+
+    found = (
+        SignInSettings.objects.filter(school__staff__user=user, school__staff__is_active=True)
+        .exclude(provider=Provider.NONE)
+        .first()
+    )
+    return {"provider": found.provider_name, "passwords": found.staff_passwords} if found else {}
 
 
 def _school_of(user: User) -> School | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from homelearning.core import clock
 from homelearning.core.audit import audit
@@ -341,8 +341,6 @@ def _record(marks: list[RegisterMark], status: str, error: str) -> None:
     new = [MarkWriteBack(mark=m, school_id=m.school_id) for m in marks if m.pk not in existing]
     MarkWriteBack.objects.bulk_create(new)
     rows = MarkWriteBack.objects.filter(mark__in=marks).exclude(status=MarkWriteBack.Status.SENT)
-    from django.db.models import F
-
     rows.update(
         status=status,
         error=error[:300],

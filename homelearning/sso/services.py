@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import requests
-from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.socialaccount.models import SocialToken
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -125,7 +125,3 @@ def _refused(*, sign_in: SignInSettings, user_id: int, token: SocialToken, said:
         return "left"
     people_services.sessions_end(user_id=user_id, by=None, school=sign_in.school, because="provider", details=details)
     return "signed_out"
-
-
-def accounts_of(user: User) -> list[SocialAccount]:
-    return list(SocialAccount.objects.filter(user=user, provider__contains="-"))

@@ -272,6 +272,17 @@ class TestPages:
         page = client.get(response["Location"]).content.decode()
         assert "Zofia Nowak" in page
 
+    def test_the_office_sees_the_marks_the_mis_refused(self, world, wonde, client_for) -> None:  # type: ignore[no-untyped-def]
+        linked(world, write_back=True)
+        TestWriteBack().closed_week(world, wonde)
+        wonde.reject_students = {"A2": "The register for this session is closed."}
+        client = client_for(world.office)
+        response = client.post(reverse("roster:wonde_write_back"), follow=True)
+        page = response.content.decode()
+        assert "20 marks sent, 10 rejected." in page
+        assert page.count("The register for this session is closed.") == 10
+        assert "Ben Parker" in page
+
     def test_a_bad_wonde_id_is_refused(self, world, wonde, client_for) -> None:  # type: ignore[no-untyped-def]
         response = client_for(world.office).post(self.url, {"wonde_school_id": "not an id!"})
         assert response.status_code == 400

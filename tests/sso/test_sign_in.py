@@ -312,3 +312,14 @@ class TestSettingsPage:
         for user in (world.senior, world.office, world.teacher):
             assert client_for(user).get(self.url).status_code == 403
         assert client_for(world.parent).post(self.url, {"provider": "google"}).status_code == 403
+
+
+class TestCodeEmail:
+    def test_a_staff_code_request_points_to_the_provider(self, world, oidc, client) -> None:  # type: ignore[no-untyped-def]
+        from homelearning.core.models import OutboundEmail
+
+        microsoft_for(world.school, staff_passwords=False)
+        client.post(reverse("account_request_login_code"), {"email": "teacher@balfour.test"})
+        body = OutboundEmail.objects.get(to="teacher@balfour.test").body_text
+        assert 'the "Sign in with Microsoft" button' in body
+        assert "not with a password or a code" in body
