@@ -28,6 +28,8 @@ CODES = {
 @dataclass
 class FakeWonde:
     url: str = ""
+    school_name: str = "Balfour Test Infant School"
+    school_urn: str = "100001"
     students: list[dict[str, Any]] = field(default_factory=list)
     employees: list[dict[str, Any]] = field(default_factory=list)
     throttle: int = 0  # answer this many next requests with 429
@@ -169,6 +171,13 @@ def running(state: FakeWonde) -> Iterator[FakeWonde]:
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             if parts.path == "/v1.0/attendance-codes":
                 return self._page([{"id": i, "code": c} for c, i in CODES.items()], query, parts.path)
+            whole = re.fullmatch(r"/v1\.0/schools/([A-Z0-9]+)", parts.path)
+            if whole is not None:
+                if whole.group(1) != SCHOOL_ID:
+                    return self._refuse(404, "School not found or access not approved")
+                return self._json(
+                    200, {"data": {"id": SCHOOL_ID, "name": state.school_name, "urn": int(state.school_urn)}}
+                )
             match = re.fullmatch(r"/v1\.0/schools/([A-Z0-9]+)/(students|employees)", parts.path)
             if match is None:
                 return self._refuse(404, f"no such path {parts.path}")

@@ -359,10 +359,27 @@ def rejected_marks(school: School) -> list[MarkWriteBack]:
     )
 
 
-def link_set(*, school: School, by: User, wonde_school_id: str, nightly: bool, write_back: bool) -> WondeSettings:
+def link_set(
+    *, school: School, by: User, wonde_school_id: str, nightly: bool, write_back: bool, api: Wonde | None = None
+) -> WondeSettings:
+    """Link the school to its Wonde record, once Wonde confirms it is this school (the same URN): a mistyped ID
+    must never bring another school's children in."""
     wonde_id = wonde_school_id.strip().upper()
     if not wonde_id or len(wonde_id) > 20 or not wonde_id.isalnum():
         raise ServiceError("Give the school's Wonde ID: letters and digits, like A1930499544.")
+    try:
+        found = (api or client()).school(wonde_id)
+    except WondeError as exc:
+        raise ServiceError(
+            f"Wonde could not confirm school {wonde_id} ({exc}). Check the ID, and that the school has approved "
+            "Home Learning in Wonde. Nothing was saved."
+        ) from None
+    urn = str(found.get("urn") or "")
+    if school.urn and urn != school.urn:
+        raise ServiceError(
+            f"Wonde's school {wonde_id} is {found.get('name', 'another school')} (URN {urn or 'unknown'}), not "
+            f"{school.name} (URN {school.urn}). Nothing was saved."
+        )
     link, _ = WondeSettings.objects.update_or_create(
         school=school,
         defaults={

@@ -283,6 +283,22 @@ class TestPages:
         assert page.count("The register for this session is closed.") == 10
         assert "Ben Parker" in page
 
+    @pytest.mark.parametrize(
+        ("wonde_id", "urn", "words"),
+        [
+            ("A999", "100001", "could not confirm school A999"),
+            ("A1930499544", "123456", "not Balfour Test Infant School"),
+        ],
+    )
+    def test_an_id_wonde_does_not_confirm_as_this_school_is_refused(  # type: ignore[no-untyped-def]
+        self, world, wonde, client_for, wonde_id, urn, words
+    ) -> None:
+        wonde.school_urn = urn
+        response = client_for(world.office).post(self.url, {"wonde_school_id": wonde_id})
+        assert response.status_code == 400
+        assert words in response.content.decode()
+        assert not WondeSettings.objects.exists()
+
     def test_a_bad_wonde_id_is_refused(self, world, wonde, client_for) -> None:  # type: ignore[no-untyped-def]
         response = client_for(world.office).post(self.url, {"wonde_school_id": "not an id!"})
         assert response.status_code == 400
