@@ -129,14 +129,19 @@ def import_upload(
         table=table,
         created_by=by,
     )
+    return _previewed(batch)
+
+
+def _previewed(batch: ImportBatch) -> ImportBatch:
+    """Compare the batch with the school, save it with that preview, and audit it (a file's or Wonde's)."""
     batch.preview = _preview_of(batch)
     batch.save()
     audit(
         action="roster.preview",
-        actor=by,
-        school=school,
+        actor=batch.created_by,
+        school=batch.school,
         target=batch,
-        details={"kind": kind, "source": source, "counts": batch.preview.get("counts", {})},
+        details={"kind": batch.kind, "source": batch.source, "counts": batch.preview.get("counts", {})},
     )
     return batch
 
@@ -156,16 +161,7 @@ def import_records(
         table={"records": records},
         created_by=by,
     )
-    batch.preview = _preview_of(batch)
-    batch.save()
-    audit(
-        action="roster.preview",
-        actor=by,
-        school=school,
-        target=batch,
-        details={"kind": kind, "source": source, "counts": batch.preview.get("counts", {})},
-    )
-    return batch
+    return _previewed(batch)
 
 
 @transaction.atomic

@@ -102,7 +102,7 @@ def provider_recheck(*, user_id: int, provider_id: str) -> str:
         said = answer.json()
     except ValueError:
         said = {}
-    if said.get("error") != "invalid_grant":
+    if not isinstance(said, dict) or said.get("error") != "invalid_grant":
         log.warning("sso recheck of user %s: the provider answered %s", user_id, answer.status_code)
         return "unreachable"
     return _refused(sign_in=sign_in, user_id=user_id, token=token, said=said)
